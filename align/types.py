@@ -125,6 +125,48 @@ class Match:
     raw: Mapping[str, float] = field(default_factory=dict)  # component scores
 
 
+@dataclass(frozen=True)
+class IndexRecord:
+    """What an index stores about one clause or task: enough to show and filter a hit."""
+
+    uid: str                            # "<doc_id>#<unit id>", unique across the corpus
+    doc_id: str
+    id: str
+    kind: str                           # clause kinds (task/target/viewpoint/...) or task/target
+    role: str                           # "clause" (reference) | "task" (commune plan)
+    text: str
+    heading: str = ""
+    heading_path: tuple[str, ...] = ()
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TaskAlignment:
+    """One task with its best clauses in each reference document."""
+
+    task: Task
+    matches: Mapping[str, tuple[Match, ...]]   # reference doc id -> matches, best first
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A plan mapped onto reference documents."""
+
+    plan: Document
+    model_id: str
+    method: str
+    refs: tuple[Document, ...]
+    tasks: tuple[TaskAlignment, ...]
+
+    def clause(self, doc_id: str, clause_id: str) -> Clause:
+        for ref in self.refs:
+            if ref.id == doc_id:
+                for c in ref.clauses:
+                    if c.id == clause_id:
+                        return c
+        raise KeyError(f"{doc_id}#{clause_id}")
+
+
 def clause_item(clause_id: str, fields: Mapping[str, str] | None = None) -> str:
     """Item of a clause id: III.5.2 -> III.5, II.1.3 -> II.1, P.II.5.a -> P.II.5, PL2.17 -> PL2.<group>."""
     parts = clause_id.split(".")

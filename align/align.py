@@ -1,0 +1,114 @@
+"""Map every task of a plan to its nearest clauses in each reference document.
+
+The `Aligner` reads vectors and lexical statistics from a `CorpusIndex`, computes
+the pairwise features of `align.retrieval.features` against each reference document,
+and fuses them into calibrated scores with `align.retrieval.fusion`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from align.corpus_index import CorpusIndex, clause_records, task_records
+from align.embed.base import Embedder
+from align.embed.cache import EmbeddingCache, encode_cached
+from align.retrieval.features import UnitView, compute_features, make_views
+from align.retrieval.fusion import Fusion, load_fusion
+from align.types import Alignment, Document, IndexRecord, Match, TaskAlignment
+
+log = logging.getLogger(__name__)
+
+DEFAULT_METHOD = "hybrid"
+TERMS_PER_MATCH = 6
+
+
+@dataclass
+class PairScores:
+    """Everything computed for a plan's tasks against one reference document."""
+
+    tasks: list[IndexRecord]
+    clauses: list[IndexRecord]
+    features: dict[str, np.ndarray]
+    task_views: list[UnitView]
+    clause_views: list[UnitView]
+
+
+class Aligner:
+    """Scores (task, clause) pairs; one per (index, model)."""
+
+    def __init__(self, index: CorpusIndex, embedder: Embedder, fusion: Fusion | None = None,
+                 cache: EmbeddingCache | None = None, progress: bool = False) -> None:
+        if index.model_id != embedder.model_id:
+            raise ValueError(f"index built with {index.model_id}, embedder is {embedder.model_id}")
+        self.index = index
+        self.embedder = embedder
+        self.fusion = fusion or load_fusion(embedder.model_id)
+        self.cache = cache if cache is not None else EmbeddingCache()
+        self.progress = progress
+        self._clause_views: dict[str, list[UnitView]] = {}
+
+    # -- vectors ------------------------------------------------------------------
+    def _task_vectors(self, records: Sequence[IndexRecord]) -> np.ndarray:
+        store = self.index.tasks
+        if records and all(r.uid in store for r in records):
+            return np.asarray(store.vectors[[store.row(r.uid) for r in records]], dtype=np.float32)
+        return encode_cached(self.embedder, [r.text for r in records], "query", self.cache, self.progress)
+
+    def _encode(self, texts: list[str], kind: str) -> np.ndarray:
+        return encode_cached(self.embedder, texts, kind, self.cache, False)
+
+    def _doc_clauses(self, doc_id: str) -> tuple[list[IndexRecord], np.ndarray, list[int]]:
+        store = self.index.clauses
+        rows = [i for i, r in enumerate(store.records) if r.doc_id == doc_id]
+        return [store.records[i] for i in rows], np.asarray(store.vectors[rows], dtype=np.float32), rows
+
+    # -- scoring ------------------------------------------------------------------
+    def pair_scores(self, tasks: Sequence[IndexRecord], doc_id: str,
+                    task_views: list[UnitView] | None = None) -> PairScores:
+        clauses, clause_vecs, rows = self._doc_clauses(doc_id)
+        if not clauses:
+            raise ValueError(f"reference {doc_id!r} has no clauses in the index")
+        if doc_id not in self._clause_views:
+            self._clause_views[doc_id] = make_views(clauses, "clause")
+        clause_views = self._clause_views[doc_id]
+        task_views = task_views if task_views is not None else make_views(tasks, "task")
+        task_vecs = self._task_vectors(tasks)
+        task_ctx = self._encode([v.context or v.text for v in task_views], "query")
+        clause_ctx = self._encode([v.context or v.text for v in clause_views], "passage")
+        bm25 = self.index.clause_bm25
+        bm25_rows = np.array([bm25.score(list(v.tokens))[rows] for v in task_views], dtype=np.float32) \
+            if task_views else np.zeros((0, len(rows)), np.float32)
+        feats = compute_features(task_vecs, clause_vecs, task_ctx, clause_ctx, bm25_rows, task_views, clause_views)
+        return PairScores(list(tasks), clauses, feats, task_views, clause_views)
+
+    def align(self, plan: Document, refs: Sequence[Document], top_k: int = 5,
+              method: str = DEFAULT_METHOD) -> Alignment:
+        tasks = task_records(plan)
+        views = make_views(tasks, "task")
+        idf = self.index.clause_bm25.idf()
+        per_task: list[dict[str, tuple[Match, ...]]] = [{} for _ in tasks]
+        for ref in refs:
+            if not clause_records(ref):
+                continue
+            pairs = self.pair_scores(tasks, ref.id, views)
+            scores = self.fusion.score(method, pairs.features)
+            for i, task in enumerate(tasks):
+                order = np.argsort(-scores[i], kind="stable")[:top_k]
+                per_task[i][ref.id] = tuple(
+                    Match(task_id=task.id, doc_id=ref.id, clause_id=pairs.clauses[j].id,
+                          score=round(float(scores[i, j]), 4), rank=rank,
+                          terms=tuple(_key_terms(views[i].tokens, pairs.clause_views[j].tokens, idf)),
+                          raw={name: round(float(m[i, j]), 4) for name, m in pairs.features.items()})
+                    for rank, j in enumerate(order, start=1))
+        return Alignment(plan=plan, model_id=self.embedder.model_id, method=method, refs=tuple(refs),
+                         tasks=tuple(TaskAlignment(t, m) for t, m in zip(plan.tasks, per_task)))
+
+
+def _key_terms(task_tokens: Sequence[str], clause_tokens: Sequence[str], idf: dict[str, float]) -> list[str]:
+    from align.text.analyze import key_terms
+
+    return [t.replace("_", " ") for t in key_terms(list(task_tokens), list(clause_tokens), k=TERMS_PER_MATCH,
+                                                    idf=idf)]

@@ -1,0 +1,45 @@
+"""Printing results: rich tables on a terminal, plain text when piped, files written atomically."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from align.output import write_atomic
+from align.reports import tabular
+
+
+def emit(text: str, out: Path | None = None) -> None:
+    """Write `text` to `out` atomically, or to stdout."""
+    if out is not None:
+        write_atomic(out, text)
+    else:
+        sys.stdout.write(text)
+
+
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, data: Any = None,
+           title: str | None = None, out: Path | None = None) -> None:
+    """Print rows as a table/csv/md, or `data` (default: rows) as JSON."""
+    if fmt == "json":
+        emit(tabular.to_json(data if data is not None else list(rows)), out)
+    elif fmt == "csv":
+        emit(tabular.to_csv(rows, columns), out)
+    elif fmt == "md":
+        emit(tabular.to_markdown(rows, columns, title), out)
+    elif out is not None or not sys.stdout.isatty():
+        emit(tabular.to_plain_table(rows, columns), out)
+    else:
+        print_rich_table(rows, columns, title)
+
+
+def print_rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, expand=True)
+    for column in columns:
+        wide = column in {"text", "task", "heading", "clause", "a", "b"}
+        table.add_column(column, overflow="fold", ratio=3 if wide else 1)
+    for row in rows:
+        table.add_row(*(tabular.cell(row.get(c)) for c in columns))
+    Console().print(table)

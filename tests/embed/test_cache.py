@@ -1,0 +1,47 @@
+import numpy as np
+
+from align.embed.base import Embedder
+from align.embed.cache import EmbeddingCache, encode_cached
+
+
+class CountingEmbedder(Embedder):
+    """A deterministic character-count embedder that records what it was asked to encode."""
+
+    model_id = "counting"
+    dim = 8
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def _encode_batch(self, texts, kind):
+        self.seen += texts
+        return np.array([[t.count(c) + 1 for c in "aeiouhnt"] for t in texts], dtype=np.float32)
+
+
+def test_encode_cached_embeds_each_text_once(tmp_path):
+    cache, embedder = EmbeddingCache(tmp_path / "v.sqlite"), CountingEmbedder()
+    first = encode_cached(embedder, ["an ninh", "hạ tầng", "an ninh"], cache=cache)
+    second = encode_cached(embedder, ["hạ tầng", "an ninh"], cache=cache)
+    assert sorted(embedder.seen) == ["an ninh", "hạ tầng"]
+    assert np.allclose(first[1], second[0]) and np.allclose(first[0], first[2])
+
+
+def test_encode_cached_persists_across_instances(tmp_path):
+    embedder = CountingEmbedder()
+    encode_cached(embedder, ["dữ liệu"], cache=EmbeddingCache(tmp_path / "v.sqlite"))
+    encode_cached(embedder, ["dữ liệu"], cache=EmbeddingCache(tmp_path / "v.sqlite"))
+    assert embedder.seen == ["dữ liệu"]
+
+
+def test_encode_cached_separates_query_and_passage(tmp_path):
+    cache, embedder = EmbeddingCache(tmp_path / "v.sqlite"), CountingEmbedder()
+    encode_cached(embedder, ["dữ liệu"], kind="query", cache=cache)
+    encode_cached(embedder, ["dữ liệu"], kind="passage", cache=cache)
+    assert embedder.seen == ["dữ liệu", "dữ liệu"]
+
+
+def test_encode_cached_matches_uncached(tmp_path):
+    embedder = CountingEmbedder()
+    texts = ["một", "hai ba", "bốn năm sáu"]
+    assert np.allclose(encode_cached(embedder, texts, cache=EmbeddingCache(tmp_path / "v.sqlite")),
+                       embedder.encode(texts))
