@@ -27,7 +27,8 @@ from align.corpus import Corpus
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
 from align.errors import IndexStoreError
-from align.index import FORMAT_VERSION, VectorStore, atomic_directory
+from align.index import FORMAT_VERSION, VectorStore
+from align.paths import atomic_dir
 from align.types import Document, IndexRecord
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class CorpusIndex:
             tasks = [r for doc in corpus.plans() for r in task_records(doc)]
             stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6}"
             build_dir = directory / "builds" / stamp
-            with atomic_directory(build_dir) as tmp:
+            with atomic_dir(build_dir) as tmp:
                 stores = {}
                 for name, records in (("clauses", clauses), ("tasks", tasks)):
                     vectors = encode_cached(embedder, [r.text for r in records],

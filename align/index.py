@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import tempfile
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
@@ -23,6 +19,7 @@ import numpy as np
 
 from align import __version__
 from align.errors import IndexStoreError
+from align.paths import atomic_dir
 from align.types import IndexRecord
 
 log = logging.getLogger(__name__)
@@ -122,7 +119,7 @@ class VectorStore:
         import faiss
 
         directory = Path(directory)
-        with atomic_directory(directory) as tmp:
+        with atomic_dir(directory) as tmp:
             np.save(tmp / "vectors.npy", np.asarray(self.vectors, dtype=np.float32))
             faiss.write_index(self._index(), str(tmp / "faiss.index"))
             with open(tmp / "records.jsonl", "w", encoding="utf-8") as out:
@@ -194,30 +191,6 @@ def measure_recall(index, vectors: np.ndarray, k: int = 10, sample: int = RECALL
     _, found = index.search(queries, k)
     hits = sum(len(set(t) & set(f)) for t, f in zip(truth, found))
     return hits / float(truth.size)
-
-
-class atomic_directory:
-    """Context manager: yields a temp dir beside `target`, renamed onto `target` on success only."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = Path(target)
-
-    def __enter__(self) -> Path:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent))
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            return
-        old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}-{time.time_ns()}")
-            os.replace(self.target, old)
-        os.replace(self.tmp, self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_json(path: Path, data: dict) -> None:

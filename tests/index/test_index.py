@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from align.errors import IndexStoreError
-from align.index import VectorStore, atomic_directory, measure_recall
+from align.index import VectorStore, measure_recall
 from align.types import IndexRecord
 
 
@@ -72,27 +72,6 @@ def test_vector_store_load_corrupted_raises_index_error(tmp_path):
 def test_vector_store_load_missing_raises_index_error(tmp_path):
     with pytest.raises(IndexStoreError):
         VectorStore.load(tmp_path / "none")
-
-
-def test_atomic_directory_keeps_old_content_on_failure(tmp_path):
-    target = tmp_path / "t"
-    target.mkdir()
-    (target / "a.txt").write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_directory(target) as tmp:
-            (tmp / "a.txt").write_text("new")
-            raise RuntimeError("killed")
-    assert (target / "a.txt").read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["t"]
-
-
-def test_atomic_directory_replaces_on_success(tmp_path):
-    target = tmp_path / "t"
-    with atomic_directory(target) as tmp:
-        (tmp / "a.txt").write_text("v1")
-    with atomic_directory(target) as tmp:
-        (tmp / "a.txt").write_text("v2")
-    assert (target / "a.txt").read_text() == "v2" and [p.name for p in tmp_path.iterdir()] == ["t"]
 
 
 def test_measure_recall_of_exact_index_is_one():

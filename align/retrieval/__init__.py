@@ -1,0 +1,1 @@
+"""Lexical, dense and hybrid scoring of commune tasks against reference clauses."""

@@ -1,0 +1,190 @@
+"""Format of the hand-written evaluation set in eval/: records, clause ids, coverage, anchors.
+
+The scorer trusts these files; a malformed id or an anchor that no longer resolves would
+silently lower every score, so the format is pinned here.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from align.text.normalize import fold
+
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+PLANS = {
+    "binh-giang-khcn-2026",
+    "binh-giang-nq57-2026",
+    "nguyen-luong-bang-nq57-2026",
+    "binh-thanh-nq57-2026",
+    "vu-duong-bcd-2026",
+}
+LABEL_KEYS = {"plan", "anchor", "kind", "nq57", "nq03", "note"}
+PAIR_KEYS = {"a", "b", "duplicate", "kind", "note"}
+PAIR_KINDS = {"exact": True, "near": True, "paraphrase": True, "different": False}
+
+# NQ 57 body blocks per item of section III (item 2 opens with a paragraph).
+_NQ57_III = {1: 2, 2: 5, 3: 6, 4: 3, 5: 3, 6: 4, 7: 1}
+NQ57_IDS = (
+    {f"I.{i}" for i in range(1, 6)}
+    | {f"II.1.{i}" for i in range(1, 6)}
+    | {"II.2"}
+    | {f"III.{item}.{k}" for item, n in _NQ57_III.items() for k in range(1, n + 1)}
+    | {f"IV.{i}" for i in range(1, 7)}
+)
+# 03/NQ-CP programme section II: letters as printed, last letter of each item.
+_VI_LETTERS = "a b c d đ e g h i k l m n o p q r s t u".split()
+_P_LAST = {1: "p", 2: "o", 3: "s", 4: "p", 5: "u", 6: "q", 7: "d"}
+P_IDS = {
+    f"P.II.{item}.{letter}"
+    for item, last in _P_LAST.items()
+    for letter in _VI_LETTERS[: _VI_LETTERS.index(last) + 1]
+}
+PL1_IDS = (
+    {f"PL1.{i}" for i in range(1, 42)}
+    | {f"PL1.11.{i}" for i in range(1, 13)}
+    | {f"PL1.23.{i}" for i in range(1, 5)}
+)
+PL2_IDS = {f"PL2.{i}" for i in range(1, 141)}
+NQ03_IDS = P_IDS | PL1_IDS | PL2_IDS
+
+
+def _read_jsonl(name: str) -> list[dict[str, Any]]:
+    lines = (EVAL / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _labels() -> list[dict[str, Any]]:
+    return _read_jsonl("labels.jsonl")
+
+
+def _pairs() -> list[dict[str, Any]]:
+    return _read_jsonl("duplicate_pairs.jsonl")
+
+
+def _anchor_refs() -> list[dict[str, Any]]:
+    """Every (plan, anchor, occurrence) reference in both files."""
+    refs = [{k: r[k] for k in ("plan", "anchor", "occurrence") if k in r} for r in _labels()]
+    for pair in _pairs():
+        refs.extend([pair["a"], pair["b"]])
+    return refs
+
+
+def _anchor_ok(ref: dict[str, Any]) -> bool:
+    anchor = ref["anchor"]
+    occurrence = ref.get("occurrence", 1)
+    return (
+        isinstance(anchor, str)
+        and 25 <= len(anchor) <= 45
+        and "\t" not in anchor
+        and "\n" not in anchor
+        and ref.get("plan") in PLANS
+        and isinstance(occurrence, int)
+        and occurrence >= 1
+    )
+
+
+def test_labels_every_line_parses_to_an_object() -> None:
+    assert all(isinstance(record, dict) for record in _labels())
+
+
+def test_labels_have_exactly_the_required_keys() -> None:
+    bad = [r for r in _labels() if set(r) - {"occurrence"} != LABEL_KEYS]
+    assert bad == []
+
+
+def test_labels_anchor_and_plan_well_formed() -> None:
+    bad = [r for r in _labels() if not _anchor_ok(r)]
+    assert bad == []
+
+
+def test_labels_kind_is_task_or_target() -> None:
+    assert {r["kind"] for r in _labels()} <= {"task", "target"}
+
+
+def test_labels_nq57_ids_follow_the_scheme() -> None:
+    bad = [r for r in _labels() if not isinstance(r["nq57"], list) or set(r["nq57"]) - NQ57_IDS]
+    assert bad == []
+
+
+def test_labels_nq03_ids_follow_the_scheme() -> None:
+    bad = [
+        r for r in _labels()
+        if r["nq03"] is not None and (not isinstance(r["nq03"], list) or set(r["nq03"]) - NQ03_IDS)
+    ]
+    assert bad == []
+
+
+def test_labels_clause_lists_have_no_repeats() -> None:
+    lists = [ids for r in _labels() for ids in (r["nq57"], r["nq03"] or [])]
+    assert [ids for ids in lists if len(set(ids)) != len(ids)] == []
+
+
+def test_labels_each_task_labelled_once() -> None:
+    keys = Counter((r["plan"], fold(r["anchor"]), r.get("occurrence", 1)) for r in _labels())
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_labels_cover_at_least_80_tasks_from_all_plans() -> None:
+    per_plan = Counter(r["plan"] for r in _labels())
+    assert sum(per_plan.values()) >= 80
+    assert set(per_plan) == PLANS and min(per_plan.values()) >= 10
+
+
+def test_labels_at_least_40_tasks_carry_nq03_ids() -> None:
+    assert sum(1 for r in _labels() if r["nq03"]) >= 40
+
+
+def test_labels_notes_are_one_short_line() -> None:
+    bad = [r for r in _labels() if not r["note"] or "\n" in r["note"] or len(r["note"]) > 120]
+    assert bad == []
+
+
+def test_pairs_have_the_required_keys_and_sides() -> None:
+    bad = [
+        p for p in _pairs()
+        if set(p) != PAIR_KEYS or not (_anchor_ok(p["a"]) and _anchor_ok(p["b"]))
+    ]
+    assert bad == []
+
+
+def test_pairs_kind_agrees_with_duplicate_flag() -> None:
+    bad = [p for p in _pairs() if PAIR_KINDS.get(p["kind"]) is not p["duplicate"]]
+    assert bad == []
+
+
+def test_pairs_enough_positives_and_at_least_as_many_negatives() -> None:
+    flags = Counter(p["duplicate"] for p in _pairs())
+    assert flags[True] + flags[False] >= 40
+    assert flags[True] >= 15 and flags[False] >= max(15, flags[True])
+
+
+def test_pairs_never_pair_a_task_with_itself() -> None:
+    def key(side: dict[str, Any]) -> tuple[str, str, int]:
+        return side["plan"], fold(side["anchor"]), side.get("occurrence", 1)
+
+    assert [p for p in _pairs() if key(p["a"]) == key(p["b"])] == []
+
+
+@pytest.mark.corpus
+def test_anchors_resolve_to_one_line_of_their_plan(corpus_dir: Path) -> None:
+    """An anchor must sit in exactly one line (table row or paragraph) of the plan;
+    with `occurrence` it marks an exact repeat, so it must occur at least that often."""
+    manifest = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    paths = {d["id"]: corpus_dir / d["path"] for d in manifest["documents"]}
+    lines = {
+        plan: [fold(line) for line in paths[plan].read_text(encoding="utf-8").splitlines()]
+        for plan in PLANS
+    }
+    bad = []
+    for ref in _anchor_refs():
+        needle = fold(ref["anchor"])
+        hits = sum(1 for line in lines[ref["plan"]] if needle in line)
+        repeat = "occurrence" in ref
+        if not (hits > 1 and hits >= ref["occurrence"] if repeat else hits == 1):
+            bad.append((ref["plan"], ref["anchor"], hits))
+    assert bad == []
+

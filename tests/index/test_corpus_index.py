@@ -1,0 +1,67 @@
+import json
+
+import pytest
+
+from align.corpus import Corpus
+from align.corpus_index import CorpusIndex
+from align.errors import IndexStoreError
+
+
+def test_corpus_index_build_writes_manifest_and_current_link(mini_corpus, tmp_path, e5):
+    index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    manifest = json.loads((tmp_path / "idx" / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "idx" / "current").is_symlink()
+    assert manifest["model_id"] == e5.model_id and manifest["dimension"] == 384
+    assert manifest["counts"]["tasks"] == len(index.tasks) > 0
+    assert manifest["counts"]["clauses"] == len(index.clauses) > 0
+    assert manifest["corpus_hash"] == Corpus(mini_corpus).content_hash()
+
+
+def test_corpus_index_load_round_trip(mini_corpus, tmp_path, e5):
+    built = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    loaded = CorpusIndex.load(tmp_path / "idx")
+    assert loaded.tasks.records == built.tasks.records and loaded.clauses.records == built.clauses.records
+    assert loaded.clause_bm25.idf() == built.clause_bm25.idf()
+
+
+def test_corpus_index_detects_changed_corpus(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    plan = mini_corpus / "communes" / "xa-binh-minh.txt"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n- Lắp camera giám sát an ninh trật tự tại trung tâm xã.\n",
+                    encoding="utf-8")
+    assert "changed" in CorpusIndex.load(tmp_path / "idx").staleness(Corpus(mini_corpus), e5.model_id)
+
+
+def test_corpus_index_ensure_without_rebuild_refuses_stale(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    (mini_corpus / "communes" / "xa-an-phu.txt").write_text("I. NHIỆM VỤ\n- Một nhiệm vụ mới.\n", encoding="utf-8")
+    with pytest.raises(IndexStoreError, match="stale"):
+        CorpusIndex.ensure(Corpus(mini_corpus), e5, tmp_path / "idx", rebuild=False)
+
+
+def test_corpus_index_ensure_rebuilds_stale(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    plan = mini_corpus / "communes" / "xa-an-phu.txt"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("hằng tuần", "hằng ngày"), encoding="utf-8")
+    index = CorpusIndex.ensure(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    assert index.staleness(Corpus(mini_corpus), e5.model_id) is None
+    assert any("hằng ngày" in r.text for r in index.tasks.records)
+
+
+def test_corpus_index_detects_other_model(mini_corpus, tmp_path, e5):
+    index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    assert "model" in index.staleness(Corpus(mini_corpus), "st:other")
+
+
+def test_corpus_index_keeps_previous_build_when_build_fails(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    before = CorpusIndex.load(tmp_path / "idx").manifest
+    (mini_corpus / "communes" / "xa-an-phu.txt").write_bytes(b"")   # an empty plan fails ingestion
+    with pytest.raises(Exception):
+        CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    assert CorpusIndex.load(tmp_path / "idx").manifest == before
+
+
+def test_corpus_index_load_missing_directory_raises(tmp_path):
+    with pytest.raises(IndexStoreError, match="no index"):
+        CorpusIndex.load(tmp_path / "nothing")
