@@ -59,8 +59,15 @@ def _move_tone(word: str) -> str:
     return unicodedata.normalize("NFC", "".join("".join(x) for x in letters))
 
 
+# NFC endings whose tone may have to move: o/u followed by a toned a, e or y.
+_OLD_STYLE_ENDINGS = frozenset(first + unicodedata.normalize("NFC", second + tone)
+                               for first, seconds in (("o", "ae"), ("u", "y")) for second in seconds
+                               for tone in _TONES)
+
+
 def normalize_tone_marks(text: str) -> str:
-    return _WORD.sub(lambda m: _move_tone(m.group(0)), text)
+    return _WORD.sub(lambda m: _move_tone(m.group(0)) if m.group(0)[-2:].lower() in _OLD_STYLE_ENDINGS
+                     else m.group(0), text)
 
 
 def normalize_text(text: str) -> str:
