@@ -15,7 +15,7 @@ import numpy as np
 from align.corpus_index import CorpusIndex, clause_records, task_records
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
-from align.retrieval.features import UnitView, compute_features, make_views
+from align.retrieval.features import PairInputs, UnitView, compute_features, make_views
 from align.retrieval.fusion import Fusion, load_fusion
 from align.types import Alignment, Document, IndexRecord, Match, TaskAlignment
 
@@ -45,10 +45,17 @@ class Aligner:
             raise ValueError(f"index built with {index.model_id}, embedder is {embedder.model_id}")
         self.index = index
         self.embedder = embedder
-        self.fusion = fusion or load_fusion(embedder.model_id)
+        self._fusion = fusion
         self.cache = cache if cache is not None else EmbeddingCache()
         self.progress = progress
         self._clause_views: dict[str, list[UnitView]] = {}
+        self._idf_cache: dict[str, float] | None = None
+
+    @property
+    def fusion(self) -> Fusion:
+        if self._fusion is None:
+            self._fusion = load_fusion(self.embedder.model_id)
+        return self._fusion
 
     # -- vectors ------------------------------------------------------------------
     def _task_vectors(self, records: Sequence[IndexRecord]) -> np.ndarray:
@@ -56,6 +63,10 @@ class Aligner:
         if records and all(r.uid in store for r in records):
             return np.asarray(store.vectors[[store.row(r.uid) for r in records]], dtype=np.float32)
         return encode_cached(self.embedder, [r.text for r in records], "query", self.cache, self.progress)
+
+    def task_vectors(self, records: Sequence[IndexRecord]) -> np.ndarray:
+        """Query vectors of tasks: from the index when it holds them, else embedded (cached)."""
+        return self._task_vectors(records)
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         return encode_cached(self.embedder, texts, kind, self.cache, False)
@@ -76,19 +87,36 @@ class Aligner:
         clause_views = self._clause_views[doc_id]
         task_views = task_views if task_views is not None else make_views(tasks, "task")
         task_vecs = self._task_vectors(tasks)
-        task_ctx = self._encode([v.context or v.text for v in task_views], "query")
-        clause_ctx = self._encode([v.context or v.text for v in clause_views], "passage")
         bm25 = self.index.clause_bm25
-        bm25_rows = np.array([bm25.score(list(v.tokens))[rows] for v in task_views], dtype=np.float32) \
-            if task_views else np.zeros((0, len(rows)), np.float32)
-        feats = compute_features(task_vecs, clause_vecs, task_ctx, clause_ctx, bm25_rows, task_views, clause_views)
+        inputs = PairInputs(
+            dense=task_vecs @ clause_vecs.T,
+            dense_sent=self._sentence_max(task_vecs, clause_views),
+            dense_joint=self._encode([v.joint for v in task_views], "query")
+            @ self._encode([v.joint for v in clause_views], "passage").T,
+            dense_ctx=self._encode([v.context or v.text for v in task_views], "query")
+            @ self._encode([v.context or v.text for v in clause_views], "passage").T,
+            bm25=np.array([bm25.score(list(v.tokens))[rows] for v in task_views], dtype=np.float32)
+            if task_views else np.zeros((0, len(rows)), np.float32))
+        feats = compute_features(inputs, task_views, clause_views, self._idf())
         return PairScores(list(tasks), clauses, feats, task_views, clause_views)
+
+    def _sentence_max(self, task_vecs: np.ndarray, clauses: list[UnitView]) -> np.ndarray:
+        """Best cosine between each task and any sentence of each clause."""
+        sentences = [s for c in clauses for s in c.sentences]
+        starts = np.cumsum([0] + [len(c.sentences) for c in clauses[:-1]])
+        sims = task_vecs @ self._encode(sentences, "passage").T
+        return np.maximum.reduceat(sims, starts, axis=1) if len(task_vecs) else np.zeros((0, len(clauses)))
+
+    def _idf(self) -> dict[str, float]:
+        if self._idf_cache is None:
+            self._idf_cache = self.index.clause_bm25.idf()
+        return self._idf_cache
 
     def align(self, plan: Document, refs: Sequence[Document], top_k: int = 5,
               method: str = DEFAULT_METHOD) -> Alignment:
         tasks = task_records(plan)
         views = make_views(tasks, "task")
-        idf = self.index.clause_bm25.idf()
+        idf = self._idf()
         per_task: list[dict[str, tuple[Match, ...]]] = [{} for _ in tasks]
         for ref in refs:
             if not clause_records(ref):

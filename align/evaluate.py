@@ -18,7 +18,6 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from align.errors import EvalError
-from align.retrieval.features import FEATURES
 from align.retrieval.fusion import METHODS, Fusion
 from align.text.normalize import fold
 from align.types import Task, clause_item
@@ -36,6 +35,7 @@ class Label:
     refs: dict[str, tuple[str, ...] | None]   # doc id -> clause ids ([] = serves none, None = not labelled)
     kind: str = "task"
     note: str = ""
+    occurrence: int | None = None              # nth task containing the anchor, for verbatim repeats
 
 
 @dataclass
@@ -65,16 +65,22 @@ def read_labels(path: str | Path = LABELS_PATH) -> list[Label]:
         try:
             item = json.loads(line)
             refs = {doc: (tuple(item[key]) if item.get(key) is not None else None) for doc, key in REF_KEYS.items()}
-            labels.append(Label(item["plan"], item["anchor"], refs, item.get("kind", "task"), item.get("note", "")))
+            labels.append(Label(item["plan"], item["anchor"], refs, item.get("kind", "task"), item.get("note", ""),
+                                item.get("occurrence")))
         except (ValueError, KeyError, TypeError) as exc:
             raise EvalError(f"{path}:{number}: malformed label ({exc})") from exc
     return labels
 
 
-def find_task(tasks: Sequence[Task], anchor: str) -> Task | None:
-    """The one task whose folded text contains the folded anchor (None if none or several)."""
+def find_task(tasks: Sequence[Task], anchor: str, occurrence: int | None = None) -> Task | None:
+    """The one task whose folded text contains the folded anchor (None if none or several).
+
+    `occurrence` picks the nth such task in document order, for tasks repeated word for word.
+    """
     key = " ".join(fold(anchor).split())
     hits = [t for t in tasks if key in fold(t.text)]
+    if occurrence is not None:
+        return hits[occurrence - 1] if 0 < occurrence <= len(hits) else None
     return hits[0] if len(hits) == 1 else None
 
 
@@ -91,7 +97,7 @@ def collect_samples(session, labels: Sequence[Label]) -> tuple[list[Sample], lis
         group = str(session.corpus.entry(plan_id).meta.get("commune", plan_id))
         chosen: list[tuple[Label, Task]] = []
         for label in plan_labels:
-            task = find_task(doc.tasks, label.anchor)
+            task = find_task(doc.tasks, label.anchor, label.occurrence)
             if task is None:
                 unresolved.append(label)
             else:
@@ -112,20 +118,15 @@ def collect_samples(session, labels: Sequence[Label]) -> tuple[list[Sample], lis
     return samples, unresolved
 
 
-def _design(samples: Iterable[Sample]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    samples = [s for s in samples if s.relevant]
-    design = {name: np.concatenate([s.features[name] for s in samples]) if samples else np.zeros(0)
-              for name in FEATURES}
-    labels = np.concatenate([[1 if c in s.relevant else 0 for c in s.clause_ids] for s in samples]) \
-        if samples else np.zeros(0)
-    return design, labels
+def _groups(samples: Iterable[Sample]) -> list[tuple[dict[str, np.ndarray], np.ndarray]]:
+    return [(s.features, np.array([c in s.relevant for c in s.clause_ids], dtype=int)) for s in samples if s.relevant]
 
 
 def fit_fusion(model_id: str, samples: Sequence[Sample]) -> Fusion:
-    design, labels = _design(samples)
-    if labels.sum() == 0:
+    groups = _groups(samples)
+    if not groups:
         raise EvalError("no labelled positive pairs to fit on")
-    return Fusion.fit(model_id, design, labels, meta={"samples": len(samples)})
+    return Fusion.fit(model_id, groups, meta={"samples": len(samples)})
 
 
 def loco_scores(model_id: str, samples: Sequence[Sample]) -> dict[str, list[np.ndarray]]:

@@ -4,22 +4,29 @@ For every (task, clause) pair of one reference document we compute a few scores,
 each a T x C matrix, so fusion can weigh them:
 
 - `dense`: cosine of the task (query) and clause (passage) embeddings;
+- `dense_sent`: the best cosine between the task and one sentence of the clause
+  (NQ 57 bullets pack several tasks into one clause; a commune task echoes one of them);
+- `dense_joint`: cosine of "section heading: task" and "item heading: clause";
 - `dense_ctx`: cosine of the task's section heading and the clause's item heading
   (commune plans mirror NQ 57's items in their headings; 03/NQ-CP groups mirror them too);
+- `item_dense`: the best `dense_sent` of any clause in the same item (evidence for the item);
 - `bm25`: Okapi BM25 of the task's words against the clause, divided by the task's best;
+- `idf_overlap`: share of the task's idf mass found in the clause;
 - `rrf_dense`, `rrf_bm25`: reciprocal-rank transforms of the two rankings (1 / (60 + rank));
 - `ctx_overlap`: share of the heading's content words found in the clause heading.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from align.types import IndexRecord
 
-FEATURES = ("dense", "dense_ctx", "bm25", "rrf_dense", "rrf_bm25", "ctx_overlap")
+FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
+            "rrf_dense", "rrf_bm25", "ctx_overlap")
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2
@@ -33,6 +40,38 @@ class UnitView:
     context: str
     tokens: tuple[str, ...]
     context_tokens: tuple[str, ...]
+    sentences: tuple[str, ...] = ()
+    item: str = ""
+
+    @property
+    def joint(self) -> str:
+        return f"{self.context}: {self.text}" if self.context else self.text
+
+
+@dataclass
+class PairInputs:
+    """The similarity matrices (T x C unless noted) that features are derived from."""
+
+    dense: np.ndarray
+    dense_sent: np.ndarray
+    dense_joint: np.ndarray
+    dense_ctx: np.ndarray
+    bm25: np.ndarray           # raw BM25 scores
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
+MIN_SENTENCE_WORDS = 4
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Sentences of a clause worth matching on their own (short fragments join their neighbour)."""
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if pieces and (len(pieces[-1].split()) < MIN_SENTENCE_WORDS or not piece[:1].isupper()):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return tuple(p.strip() for p in pieces if p.strip()) or (text,)
 
 
 def task_context(record: IndexRecord) -> str:
@@ -50,11 +89,14 @@ def clause_context(record: IndexRecord) -> str:
 
 def make_views(records: Sequence[IndexRecord], role: str) -> list[UnitView]:
     from align.text.analyze import analyze
+    from align.types import clause_item
 
     views = []
     for r in records:
         context = task_context(r) if role == "task" else clause_context(r)
-        views.append(UnitView(r.text, context, tuple(analyze(r.text)), tuple(analyze(context))))
+        sentences = split_sentences(r.text) if role == "clause" else (r.text,)
+        item = clause_item(r.id, r.fields) if role == "clause" else ""
+        views.append(UnitView(r.text, context, tuple(analyze(r.text)), tuple(analyze(context)), sentences, item))
     return views
 
 
@@ -79,22 +121,48 @@ def overlap_matrix(tasks: Sequence[UnitView], clauses: Sequence[UnitView]) -> np
     return out
 
 
-def compute_features(task_vecs: np.ndarray, clause_vecs: np.ndarray, task_ctx_vecs: np.ndarray,
-                     clause_ctx_vecs: np.ndarray, bm25_scores: np.ndarray,
-                     tasks: Sequence[UnitView], clauses: Sequence[UnitView]) -> dict[str, np.ndarray]:
+def idf_overlap_matrix(tasks: Sequence[UnitView], clauses: Sequence[UnitView],
+                       idf: Mapping[str, float]) -> np.ndarray:
+    out = np.zeros((len(tasks), len(clauses)), dtype=np.float32)
+    clause_sets = [set(c.tokens) for c in clauses]
+    for i, t in enumerate(tasks):
+        words = set(t.tokens)
+        total = sum(idf.get(w, 0.0) for w in words)
+        if total <= 0:
+            continue
+        for j, c in enumerate(clause_sets):
+            out[i, j] = sum(idf.get(w, 0.0) for w in words & c) / total
+    return out
+
+
+def item_max(scores: np.ndarray, clauses: Sequence[UnitView]) -> np.ndarray:
+    """For each clause, the best score of any clause in its item."""
+    out = np.zeros_like(scores)
+    for item in {c.item for c in clauses}:
+        cols = [j for j, c in enumerate(clauses) if c.item == item]
+        out[:, cols] = scores[:, cols].max(axis=1, keepdims=True)
+    return out
+
+
+def compute_features(inputs: PairInputs, tasks: Sequence[UnitView], clauses: Sequence[UnitView],
+                     idf: Mapping[str, float]) -> dict[str, np.ndarray]:
     """All feature matrices (T x C) for the tasks against one document's clauses."""
-    dense = task_vecs @ clause_vecs.T
-    dense_ctx = task_ctx_vecs @ clause_ctx_vecs.T
-    best = bm25_scores.max(axis=1, keepdims=True)
-    bm25 = np.divide(bm25_scores, best, out=np.zeros_like(bm25_scores), where=best > 0)
-    return {
-        "dense": dense.astype(np.float32),
-        "dense_ctx": dense_ctx.astype(np.float32),
-        "bm25": bm25.astype(np.float32),
-        "rrf_dense": (RRF_K / (RRF_K + rank_matrix(dense))).astype(np.float32),
-        "rrf_bm25": np.where(bm25_scores > 0, RRF_K / (RRF_K + rank_matrix(bm25_scores)), 0).astype(np.float32),
+    raw = inputs.bm25
+    best = raw.max(axis=1, keepdims=True) if raw.size else raw
+    bm25 = np.divide(raw, best, out=np.zeros_like(raw), where=best > 0)
+    feats = {
+        "dense": inputs.dense,
+        "dense_sent": inputs.dense_sent,
+        "dense_joint": inputs.dense_joint,
+        "dense_ctx": inputs.dense_ctx,
+        "item_dense": item_max(inputs.dense_sent, clauses),
+        "bm25": bm25,
+        "idf_overlap": idf_overlap_matrix(tasks, clauses, idf),
+        "rrf_dense": RRF_K / (RRF_K + rank_matrix(inputs.dense_sent)) if raw.size else raw,
+        "rrf_bm25": np.where(raw > 0, RRF_K / (RRF_K + rank_matrix(raw)), 0) if raw.size else raw,
         "ctx_overlap": overlap_matrix(tasks, clauses),
     }
+    return {k: np.asarray(v, dtype=np.float32) for k, v in feats.items()}
 
 
 def stack(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:

@@ -1,10 +1,13 @@
 """Turning pairwise features into one calibrated score in [0, 1].
 
-Each method is a logistic model over a subset of the features: its output is the
-probability that the task serves the clause, fitted on the labelled evaluation set,
-so a threshold (say 0.5) means the same thing for every plan. `bm25` and `dense`
-are the single components, calibrated the same way; `rrf` is reciprocal-rank fusion
-with no fitting; `hybrid` weighs everything.
+Each method is a ranker followed by a calibrator. The ranker orders a task's
+candidate clauses: a single feature for the components (`bm25`, `dense`), the sum of
+reciprocal ranks for `rrf`, and for `hybrid` a linear model over all features,
+standardised within each task, fitted on the labels as a pairwise ranker (the
+correct clause should outrank each wrong one of the same task). The calibrator is
+a Platt sigmoid on the ranker's score, fitted on the same labels, so the output is
+the probability that the task serves the clause and a threshold means the same
+thing for every plan.
 """
 from __future__ import annotations
 
@@ -12,45 +15,60 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from align.errors import ModelError
-from align.retrieval.features import FEATURES, stack
+from align.retrieval.features import FEATURES
 
 log = logging.getLogger(__name__)
 
-METHOD_FEATURES: dict[str, tuple[str, ...]] = {
-    "bm25": ("bm25",),
-    "dense": ("dense",),
-    "rrf": ("rrf_dense", "rrf_bm25"),
-    "hybrid": FEATURES,
+# method -> (features, fixed weights or None when fitted, standardise within task)
+METHOD_SPECS: dict[str, tuple[tuple[str, ...], tuple[float, ...] | None, bool]] = {
+    "bm25": (("bm25",), (1.0,), False),
+    "dense": (("dense",), (1.0,), False),
+    "rrf": (("rrf_dense", "rrf_bm25"), (1.0, 1.0), False),
+    "hybrid": (FEATURES, None, True),
 }
-METHODS = tuple(METHOD_FEATURES)
+METHODS = tuple(METHOD_SPECS)
 DEFAULT_FUSION_PATH = Path(__file__).resolve().parents[1] / "data" / "fusion.json"
-# Before any fitting: plausible slopes so scores still rank and land in [0, 1].
-_PRIOR = {"bm25": ([4.0], -3.0), "dense": ([30.0], -25.0), "rrf": ([10.0, 10.0], -18.0),
-          "hybrid": ([20.0, 4.0, 2.0, 3.0, 3.0, 1.0], -25.0)}
+# Before any fitting: equal weights and a sigmoid that keeps the order.
+_PRIOR_CALIBRATION = (4.0, -4.0)
+
+
+def standardise_rows(matrix: np.ndarray) -> np.ndarray:
+    """z-score each row: what matters to the ranker is how a clause stands among the task's candidates."""
+    mean = matrix.mean(axis=1, keepdims=True)
+    std = matrix.std(axis=1, keepdims=True)
+    return (matrix - mean) / (std + 1e-6)
 
 
 @dataclass
-class LogisticScorer:
+class MethodScorer:
     features: tuple[str, ...]
-    coef: np.ndarray
-    intercept: float
+    weights: np.ndarray
+    standardise: bool
+    calibration: tuple[float, float]        # sigmoid(a * rank_score + b)
+
+    def rank_scores(self, feats: dict[str, np.ndarray]) -> np.ndarray:
+        total = np.zeros_like(feats[self.features[0]], dtype=np.float64)
+        for name, weight in zip(self.features, self.weights):
+            matrix = np.atleast_2d(feats[name]).astype(np.float64)
+            total = total + weight * (standardise_rows(matrix) if self.standardise else matrix)
+        return total
 
     def score(self, feats: dict[str, np.ndarray]) -> np.ndarray:
-        shape = feats[self.features[0]].shape
-        z = stack(feats, self.features) @ self.coef + self.intercept
-        return (1.0 / (1.0 + np.exp(-z))).reshape(shape).astype(np.float32)
+        a, b = self.calibration
+        return (1.0 / (1.0 + np.exp(-(a * self.rank_scores(feats) + b)))).astype(np.float32)
 
 
 @dataclass
 class Fusion:
-    """One LogisticScorer per method, fitted for one embedding model."""
+    """One MethodScorer per method, fitted for one embedding model."""
 
     model_id: str
-    scorers: dict[str, LogisticScorer]
+    scorers: dict[str, MethodScorer]
     meta: dict = field(default_factory=dict)
 
     def score(self, method: str, feats: dict[str, np.ndarray]) -> np.ndarray:
@@ -60,54 +78,94 @@ class Fusion:
 
     @classmethod
     def prior(cls, model_id: str = "") -> "Fusion":
-        return cls(model_id, {m: LogisticScorer(METHOD_FEATURES[m], np.array(c, float), b)
-                              for m, (c, b) in _PRIOR.items()}, {"fitted": False})
+        scorers = {m: MethodScorer(names, np.array(w if w else [1.0] * len(names)), std, _PRIOR_CALIBRATION)
+                   for m, (names, w, std) in METHOD_SPECS.items()}
+        return cls(model_id, scorers, {"fitted": False})
 
     @classmethod
-    def fit(cls, model_id: str, design: dict[str, np.ndarray], labels: np.ndarray, c: float = 1.0,
+    def fit(cls, model_id: str, groups: Sequence[tuple[dict[str, np.ndarray], np.ndarray]], c: float = 1.0,
             meta: dict | None = None) -> "Fusion":
-        """Fit every method on pairs: `design[name]` is a 1-d feature column, `labels` 0/1."""
-        from sklearn.linear_model import LogisticRegression
-
+        """Fit every method on labelled groups: one (features name -> (C,), labels (C,) 0/1) per task."""
+        groups = [(f, y) for f, y in groups if y.any()]
+        if not groups:
+            raise ModelError("no labelled positive pairs to fit on")
         scorers = {}
-        for method, names in METHOD_FEATURES.items():
-            x = np.stack([design[n] for n in names], axis=1)
-            model = LogisticRegression(C=c, max_iter=2000).fit(x, labels)
-            scorers[method] = LogisticScorer(names, model.coef_[0].astype(float), float(model.intercept_[0]))
-        return cls(model_id, scorers, {"fitted": True, "pairs": int(len(labels)),
-                                       "positives": int(labels.sum()), **(meta or {})})
+        for method, (names, fixed, std) in METHOD_SPECS.items():
+            weights = np.array(fixed) if fixed else _fit_pairwise(groups, names, std, c)
+            scorer = MethodScorer(names, weights, std, _PRIOR_CALIBRATION)
+            scorer.calibration = _fit_platt(groups, scorer)
+            scorers[method] = scorer
+        positives = int(sum(y.sum() for _, y in groups))
+        return cls(model_id, scorers, {"fitted": True, "groups": len(groups), "positives": positives,
+                                       **(meta or {})})
 
     def to_json(self) -> dict:
         return {"model_id": self.model_id, "meta": self.meta,
-                "methods": {m: {"features": list(s.features), "coef": [float(v) for v in s.coef],
-                                "intercept": s.intercept} for m, s in self.scorers.items()}}
+                "methods": {m: {"features": list(s.features), "weights": [float(v) for v in s.weights],
+                                "standardise": s.standardise, "calibration": list(s.calibration)}
+                            for m, s in self.scorers.items()}}
 
     @classmethod
     def from_json(cls, data: dict) -> "Fusion":
-        return cls(data["model_id"], {m: LogisticScorer(tuple(s["features"]), np.array(s["coef"], float),
-                                                        float(s["intercept"]))
+        return cls(data["model_id"], {m: MethodScorer(tuple(s["features"]), np.array(s["weights"], float),
+                                                      bool(s["standardise"]), tuple(s["calibration"]))
                                       for m, s in data["methods"].items()}, data.get("meta", {}))
+
+
+def _design(feats: dict[str, np.ndarray], names: Sequence[str], standardise: bool) -> np.ndarray:
+    columns = [np.asarray(feats[n], dtype=np.float64) for n in names]
+    if standardise:
+        columns = [standardise_rows(col[None, :])[0] for col in columns]
+    return np.stack(columns, axis=1)
+
+
+def _fit_pairwise(groups, names, standardise: bool, c: float) -> np.ndarray:
+    """Weights w with w.(x_pos - x_neg) > 0 for each (correct, wrong) clause pair of a task."""
+    from sklearn.linear_model import LogisticRegression
+
+    diffs = []
+    for feats, labels in groups:
+        x = _design(feats, names, standardise)
+        pos, neg = x[labels == 1], x[labels == 0]
+        diffs += [p - neg for p in pos]
+    d = np.concatenate(diffs)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=3000)
+    model.fit(np.concatenate([d, -d]), np.concatenate([np.ones(len(d)), np.zeros(len(d))]))
+    return model.coef_[0]
+
+
+def _fit_platt(groups, scorer: MethodScorer) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    scores = np.concatenate([scorer.rank_scores({k: v[None, :] for k, v in f.items()})[0] for f, _ in groups])
+    labels = np.concatenate([y for _, y in groups])
+    model = LogisticRegression(C=100.0, max_iter=3000).fit(scores[:, None], labels)
+    return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
 def load_fusion(model_id: str, path: str | Path | None = None) -> Fusion:
     """The fitted fusion for `model_id` (a file holds one entry per model), else the prior."""
     path = Path(path) if path else DEFAULT_FUSION_PATH
     if path.is_file():
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        for entry in entries.get("models", []):
+        entries = json.loads(path.read_text(encoding="utf-8")).get("models", [])
+        for entry in entries:
             if entry["model_id"] == model_id:
                 return Fusion.from_json(entry)
-        if entries.get("models"):
-            log.warning("no fusion weights fitted for %s; using those of %s", model_id,
-                        entries["models"][0]["model_id"])
-            return Fusion.from_json(entries["models"][0])
+        if entries:
+            log.warning("no fusion weights fitted for %s; using those of %s", model_id, entries[0]["model_id"])
+            return Fusion.from_json(entries[0])
+    log.warning("no fitted fusion weights (run `plan-align eval --fit`); scores are uncalibrated")
     return Fusion.prior(model_id)
 
 
 def save_fusions(fusions: list[Fusion], path: str | Path | None = None) -> None:
+    """Write fitted fusions, keeping entries of other models already in the file."""
+    from align.output import write_atomic
+
     path = Path(path) if path else DEFAULT_FUSION_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"models": [f.to_json() for f in fusions]}, ensure_ascii=False, indent=2) + "\n",
-                   encoding="utf-8")
-    tmp.replace(path)
+    kept = []
+    if path.is_file():
+        new = {f.model_id for f in fusions}
+        kept = [e for e in json.loads(path.read_text(encoding="utf-8")).get("models", []) if e["model_id"] not in new]
+    write_atomic(path, json.dumps({"models": [f.to_json() for f in fusions] + kept}, ensure_ascii=False,
+                                  indent=2) + "\n")

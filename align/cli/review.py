@@ -1,0 +1,147 @@
+"""Reviewer commands: `gaps`, `duplicates`, `search`, `report`, `matrix`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional, Sequence
+
+import typer
+
+from align.cli.main import (CorpusOpt, FormatOpt, IndexOpt, MethodOpt, ModelOpt, NoRebuildOpt, OutOpt, QuietOpt,
+                            _check_format, _session, app)
+
+OneRefOpt = Annotated[str, typer.Option("--ref", help="Reference document id.")]
+ThresholdOpt = Annotated[Optional[float], typer.Option(
+    "--threshold", help="Coverage threshold on calibrated scores (default: the one fitted by `plan-align eval "
+    "--fit`, else 0.5).", show_default=False)]
+PlanArg = Annotated[str, typer.Argument(help="A plan: corpus document id or file path.")]
+
+Section = tuple[str, Sequence[str], list[dict[str, Any]]]
+
+
+def _render_sections(sections: Sequence[Section], fmt: str, data: Any, out: Path | None) -> None:
+    """JSON: `data`; CSV: the first section; table/md: every section, one after the other."""
+    from align.cli.output import emit, render
+    from align.reports import tabular
+
+    if fmt in ("json", "csv"):
+        title, columns, rows = sections[0]
+        render(rows, columns, fmt, data=data, title=title, out=out)
+    elif fmt == "md":
+        emit("\n".join(tabular.to_markdown(rows, columns, title) for title, columns, rows in sections), out)
+    elif out is not None:
+        emit("\n".join(f"# {title}\n" + tabular.to_plain_table(rows, columns) for title, columns, rows in sections),
+             out)
+    else:
+        for title, columns, rows in sections:
+            render(rows, columns, fmt, title=title)
+
+
+def _coverage(session, plan: str | None, ref: str, method: str | None, threshold: float | None):
+    from align.align import DEFAULT_METHOD
+    from align.reports.gaps import corpus_scores, coverage_threshold, plan_communes
+
+    document = session.corpus.resolve(plan) if plan else None
+    th = coverage_threshold(session.aligner.fusion, threshold)
+    scores = corpus_scores(session, ref, method or DEFAULT_METHOD, document)
+    communes = plan_communes(session.corpus, [document] if document else [])
+    return document, th, scores, communes
+
+
+@app.command()
+def gaps(plan: PlanArg, ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
+         fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
+         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+    """Every clause of the reference, covered or not, with peer coverage, item roll-up and orphan tasks."""
+    from align.reports.gaps import CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report
+
+    _check_format(fmt)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    document, th, scores, communes = _coverage(session, plan, ref, method, threshold)
+    report = gap_report(scores[document.id], scores, th, communes)
+    s = report["summary"]
+    head = (f"{document.id} against {ref}: {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps at "
+            f"commune level, {s['orphans']} orphan tasks (threshold {th.value:.3f}, {th.source})")
+    _render_sections([(head, CLAUSE_COLUMNS, clause_rows(report)), ("Items", ITEM_COLUMNS, report["items"]),
+                      ("Orphan tasks", ORPHAN_COLUMNS, report["orphans"])], fmt, report, out)
+
+
+@app.command()
+def duplicates(plan: PlanArg,
+               across: Annotated[bool, typer.Option("--across", help="Pairs between this plan and every other "
+                                                    "plan of the corpus, instead of inside it.")] = False,
+               threshold: Annotated[Optional[float], typer.Option(
+                   "--threshold", help="Embedding cosine from which two tasks are paraphrases.",
+                   show_default=False)] = None,
+               near: Annotated[Optional[float], typer.Option(
+                   "--near", help="Word-sequence similarity from which two tasks are near repeats.",
+                   show_default=False)] = None,
+               fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5",
+               index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False, out: OutOpt = None,
+               quiet: QuietOpt = False) -> None:
+    """Pairs of tasks that say the same thing (exact, near, paraphrase), found by FAISS range search."""
+    from align.reports.duplicates import (NEAR_SIMILARITY, PAIR_COLUMNS, PARAPHRASE_THRESHOLD, duplicates_to_json,
+                                          pair_rows, plan_duplicates)
+
+    _check_format(fmt)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    document = session.corpus.resolve(plan)
+    threshold = PARAPHRASE_THRESHOLD if threshold is None else threshold
+    near = NEAR_SIMILARITY if near is None else near
+    pairs = plan_duplicates(session, document, across=across, threshold=threshold, near=near)
+    where = "with other plans" if across else "inside the plan"
+    _render_sections([(f"{document.id}: {len(pairs)} duplicate pairs {where}", PAIR_COLUMNS, pair_rows(pairs))],
+                     fmt, duplicates_to_json(document, pairs, across, threshold, near), out)
+
+
+@app.command()
+def search(text: Annotated[str, typer.Argument(help="Free text to look for.")],
+           kind: Annotated[str, typer.Option("--kind", help="task (commune plans) or clause (references).")]
+           = "task",
+           commune: Annotated[Optional[str], typer.Option("--commune", help="Only this commune's plans.",
+                                                          show_default=False)] = None,
+           top_k: Annotated[int, typer.Option("--top-k", min=1, help="Number of results.")] = 10,
+           no_lexical: Annotated[bool, typer.Option("--dense-only", help="Rank by embeddings alone, "
+                                                    "without BM25.")] = False,
+           fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
+           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+    """Tasks (or clauses) of the whole corpus most similar to a text, with plan, headings and score."""
+    from align.reports.search import HIT_COLUMNS, hit_rows, search as run_search, search_to_json
+
+    _check_format(fmt)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    hits = run_search(session, text, kind=kind, commune=commune, top_k=top_k, lexical=not no_lexical)
+    _render_sections([(f"{len(hits)} {kind}s like: {text}", HIT_COLUMNS, hit_rows(hits))], fmt,
+                     search_to_json(text, kind, commune, hits), out)
+
+
+@app.command()
+def report(plan: PlanArg,
+           out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .html, .md, .json or .xlsx.")],
+           threshold: ThresholdOpt = None, method: MethodOpt = None, corpus: CorpusOpt = None,
+           model: ModelOpt = "e5", index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False,
+           quiet: QuietOpt = False) -> None:
+    """The review report: summary, tasks with their best clauses, gaps, orphans, duplicates, heatmap."""
+    from align.reports.review import build_review, review_format, write_review
+
+    review_format(out)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    review = build_review(session, plan, method=method, threshold=threshold)
+    path = write_review(review, out)
+    s = review["summary"]
+    typer.echo(f"{path}: {s['tasks']} tasks, {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps, "
+               f"{s['orphans']} orphans, {s['duplicates']} duplicate pairs", err=True)
+
+
+@app.command()
+def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
+           fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
+           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+    """Coverage of the reference's items by every plan of the corpus (covered/clauses per cell)."""
+    from align.reports.matrix import coverage_matrix, matrix_columns, matrix_rows
+
+    _check_format(fmt)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    _, th, scores, communes = _coverage(session, None, ref, method, threshold)
+    data = coverage_matrix(scores, th.value, communes)
+    _render_sections([(f"Coverage of {ref} (threshold {th.value:.3f}, {th.source})", matrix_columns(data),
+                       matrix_rows(data))], fmt, data, out)

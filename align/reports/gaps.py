@@ -1,0 +1,265 @@
+"""Coverage of a reference by a plan: gaps, peer coverage, orphans, applicable level.
+
+A clause is covered by a plan when some task's calibrated score for it reaches the
+coverage threshold (chosen on the evaluation set, see `coverage_threshold`). Scores
+are the full task x clause matrix, not only each task's top-k, so a clause that is
+every task's second choice still counts. Peers are the other communes' plans in the
+corpus: a gap most peers cover is what a reviewer asks the commune about first.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from align.reports.alignment import plan_header
+from align.text.normalize import fold
+from align.types import DEADLINE, LEAD, TARGET, Clause, Document
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.5
+CHUNK_TASKS = 4096          # tasks scored per pair_scores call when scoring a whole corpus
+
+# Applicable level of a clause.
+COMMUNE = "commune"         # something a commune can do: counted in the headline gaps
+NATIONAL = "national"       # laws, central bodies, national facilities or national aggregates
+GUIDANCE = "guidance"       # guiding viewpoints: nothing to implement as such
+# What the first sentence of a clause names when it is not a commune's to do (folded text).
+_NATIONAL_MARKERS = re.compile("|".join((
+    r"quốc hội", r"bộ chính trị", r"ban chấp hành trung ương", r"ban bí thư",
+    r"\b(?:ban|văn phòng|hội đồng)(?: \w+){0,4} trung ương", r"ban cán sự đảng chính phủ",
+    r"(?:sửa đổi|bổ sung|hoàn thiện|ban hành|xây dựng)[^.;]{0,60}(?:quy định pháp luật|pháp luật|\bluật\b)",
+    r"thể chế hóa", r"phòng thí nghiệm trọng điểm quốc gia", r"viện hàn lâm", r"không gian vũ trụ",
+    r"công nghiệp chiến lược", r"\bgdp\b", r"nhóm \d+ nước", r"đông nam á", r"các nước tiên tiến",
+)))
+_SENTENCE_END = re.compile(r"[.;:](?:\s|$)")
+# Peers can overrule the text: a "national" clause that this share of peer plans covers is local after
+# all; and a target of the reference that none of at least PEER_DEMOTE_MIN peer plans takes up is a
+# national aggregate (GDP shares, international rankings), not a commune's figure.
+PEER_OVERRULE_SHARE = 0.5
+PEER_OVERRULE_MIN = 2
+PEER_DEMOTE_MIN = 3
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The coverage threshold in use and where it came from (override, fitted, default)."""
+
+    value: float
+    source: str
+
+
+@dataclass(frozen=True, eq=False)
+class PlanScores:
+    """A plan's calibrated scores against one reference: rows = plan.tasks, columns = ref.clauses."""
+
+    plan: Document
+    ref: Document
+    scores: np.ndarray
+
+    @property
+    def best(self) -> np.ndarray:
+        """Best score of each clause over the plan's tasks (0 for a plan without tasks)."""
+        if self.scores.shape[0] == 0:
+            return np.zeros(self.scores.shape[1], dtype=np.float32)
+        return self.scores.max(axis=0)
+
+    def covered(self, threshold: float) -> np.ndarray:
+        return self.best >= threshold
+
+
+def coverage_threshold(fusion=None, override: float | None = None) -> Threshold:
+    """The threshold to use: an explicit override, else the one fitted with the fusion, else 0.5."""
+    if override is not None:
+        if not 0.0 <= override <= 1.0:
+            from align.errors import PlanAlignError
+
+            raise PlanAlignError(f"threshold {override} is not between 0 and 1")
+        return Threshold(float(override), "override")
+    fitted = ((getattr(fusion, "meta", None) or {}).get("threshold") or {}).get("threshold")
+    if fitted is not None:
+        return Threshold(float(fitted), "fitted on eval/labels.jsonl (plan-align eval --fit)")
+    log.warning("no coverage threshold fitted (run `plan-align eval --fit`); using %.2f", DEFAULT_THRESHOLD)
+    return Threshold(DEFAULT_THRESHOLD, "default (no threshold fitted yet)")
+
+
+# -- scoring ------------------------------------------------------------------------
+def score_plans(aligner, plans: Sequence[Document], ref: Document, method: str) -> dict[str, PlanScores]:
+    """Full score matrices of several plans against `ref`, scored in chunks of tasks."""
+    from align.corpus_index import task_records
+
+    order = {c.id: j for j, c in enumerate(ref.clauses)}
+    out: dict[str, PlanScores] = {}
+    chunk: list[Document] = []
+
+    def flush() -> None:
+        records = [r for doc in chunk for r in task_records(doc)]
+        if records:
+            pairs = aligner.pair_scores(records, ref.id)
+            scores = aligner.fusion.score(method, pairs.features)
+            columns = np.zeros((len(ref.clauses),), dtype=np.int64)
+            for j, record in enumerate(pairs.clauses):
+                columns[order[record.id]] = j
+            scores = scores[:, columns]
+        else:
+            scores = np.zeros((0, len(ref.clauses)), dtype=np.float32)
+        start = 0
+        for doc in chunk:
+            out[doc.id] = PlanScores(doc, ref, np.asarray(scores[start:start + len(doc.tasks)], dtype=np.float32))
+            start += len(doc.tasks)
+        chunk.clear()
+
+    for plan in plans:
+        chunk.append(plan)
+        if sum(len(d.tasks) for d in chunk) >= CHUNK_TASKS:
+            flush()
+    flush()
+    return out
+
+
+def corpus_scores(session, ref_id: str, method: str, plan: Document | None = None) -> dict[str, PlanScores]:
+    """Scores of every corpus plan (and `plan`, when it is a file outside the corpus) against a reference."""
+    ref = session.corpus.references([ref_id])[0]
+    plans = session.corpus.plans()
+    if plan is not None and plan.id not in {p.id for p in plans}:
+        plans = [*plans, plan]
+    return score_plans(session.aligner, plans, ref, method)
+
+
+def plan_communes(corpus, extra: Iterable[Document] = ()) -> dict[str, str]:
+    """Plan id -> commune name (manifest `commune`, else the plan id, so unknown plans stand alone)."""
+    communes = {e.id: str(e.meta.get("commune") or e.id) for e in corpus.entries if e.kind != "reference"}
+    for doc in extra:
+        communes.setdefault(doc.id, str(doc.meta.get("commune") or doc.id))
+    return communes
+
+
+# -- applicable level -----------------------------------------------------------------
+def first_sentence(text: str) -> str:
+    match = _SENTENCE_END.search(text)
+    return text[:match.start()] if match else text
+
+
+def text_level(clause: Clause) -> tuple[str, str]:
+    """(level, reason) from the clause kind and what its first sentence names."""
+    if clause.kind == "viewpoint":
+        return GUIDANCE, "guiding viewpoint"
+    found = _NATIONAL_MARKERS.search(fold(first_sentence(clause.text)))
+    if found:
+        return NATIONAL, f"names '{found.group(0)}'"
+    return COMMUNE, ""
+
+
+def applicable_level(clause: Clause, peers_covering: int, peers: int) -> tuple[str, str]:
+    """The level the text says, corrected by what peer plans do (see PEER_OVERRULE_* and PEER_DEMOTE_MIN)."""
+    level, reason = text_level(clause)
+    if level == NATIONAL and peers and peers_covering >= max(PEER_OVERRULE_MIN, PEER_OVERRULE_SHARE * peers):
+        return COMMUNE, f"{reason}, but {peers_covering} of {peers} peer plans cover it"
+    if level == COMMUNE and clause.kind == TARGET and peers >= PEER_DEMOTE_MIN and peers_covering == 0:
+        return NATIONAL, f"a target none of {peers} peer plans takes up"
+    return level, reason
+
+
+# -- the report -------------------------------------------------------------------------
+def _task_entry(doc: Document, row: int, score: float) -> dict[str, Any]:
+    task = doc.tasks[row]
+    return {"id": task.id, "text": task.text, "score": round(float(score), 4)}
+
+
+def gap_report(target: PlanScores, corpus: Mapping[str, PlanScores], threshold: Threshold,
+               communes: Mapping[str, str]) -> dict[str, Any]:
+    """The gaps JSON: every clause with its serving tasks and peer coverage, items, gap ranking, orphans."""
+    plan, ref, t = target.plan, target.ref, threshold.value
+    own = communes.get(plan.id, plan.id)
+    others = [s for pid, s in corpus.items() if pid != plan.id]
+    peers = [s for s in others if communes.get(s.plan.id, s.plan.id) != own]
+    same = [s for s in others if communes.get(s.plan.id, s.plan.id) == own]
+    peer_cov = {s.plan.id: s.covered(t) for s in peers}
+    same_cov = {s.plan.id: s.covered(t) for s in same}
+    best = target.best
+    clauses = []
+    for j, clause in enumerate(ref.clauses):
+        column = target.scores[:, j]
+        rows = [int(i) for i in np.argsort(-column, kind="stable") if column[i] >= t]
+        covering = sorted(pid for pid, cov in peer_cov.items() if cov[j])
+        level, reason = applicable_level(clause, len(covering), len(peers))
+        entry = {"clause_id": clause.id, "item": clause.item, "heading": clause.heading, "text": clause.text,
+                 "kind": clause.kind, "level": level, "level_reason": reason, "covered": bool(best[j] >= t),
+                 "best_score": round(float(best[j]), 4),
+                 "tasks": [_task_entry(plan, i, column[i]) for i in rows],
+                 "peer_coverage": len(covering), "peers": covering,
+                 "same_commune": sorted(pid for pid, cov in same_cov.items() if cov[j]), "gap_rank": None}
+        if not rows and len(column):
+            entry["nearest"] = _task_entry(plan, int(np.argmax(column)), float(column.max()))
+        clauses.append(entry)
+    gaps = rank_gaps(clauses)
+    orphans = orphan_tasks(target, t)
+    items = item_rollup(clauses)
+    targets = sum(1 for task in plan.tasks if task.kind == TARGET)
+    summary = {"tasks": len(plan.tasks) - targets, "targets": targets, "clauses": len(clauses),
+               "covered": sum(c["covered"] for c in clauses),
+               "applicable": sum(c["level"] == COMMUNE for c in clauses),
+               "applicable_covered": sum(c["level"] == COMMUNE and c["covered"] for c in clauses),
+               "gaps": sum(1 for g in gaps if g["level"] == COMMUNE),
+               "gaps_not_applicable": sum(1 for g in gaps if g["level"] != COMMUNE),
+               "orphans": len(orphans), "peer_plans": len(peers)}
+    return {"plan": {**plan_header(plan), "commune": own}, "ref": ref.id, "threshold": t,
+            "threshold_source": threshold.source, "summary": summary, "clauses": clauses, "items": items,
+            "gaps": gaps, "orphans": orphans}
+
+
+def rank_gaps(clauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Uncovered clauses, commune-level first, then most peer-covered, then nearest miss; sets gap_rank."""
+    uncovered = [c for c in clauses if not c["covered"]]
+    uncovered.sort(key=lambda c: (c["level"] != COMMUNE, -c["peer_coverage"], -c["best_score"]))
+    for rank, clause in enumerate(uncovered, start=1):
+        clause["gap_rank"] = rank
+    return [{"rank": c["gap_rank"], "clause_id": c["clause_id"], "item": c["item"], "heading": c["heading"],
+             "text": c["text"], "level": c["level"], "peer_coverage": c["peer_coverage"],
+             "best_score": c["best_score"]} for c in uncovered]
+
+
+def orphan_tasks(target: PlanScores, threshold: float) -> list[dict[str, Any]]:
+    """Tasks whose best score over every clause of the reference stays below the threshold."""
+    out = []
+    for i, task in enumerate(target.plan.tasks):
+        row = target.scores[i]
+        j = int(np.argmax(row)) if len(row) else -1
+        if j < 0 or row[j] < threshold:
+            out.append({"id": task.id, "kind": task.kind, "text": task.text,
+                        "best_score": round(float(row[j]), 4) if j >= 0 else 0.0,
+                        "best_clause": target.ref.clauses[j].id if j >= 0 else None,
+                        "lead": task.fields.get(LEAD, ""), "deadline": task.fields.get(DEADLINE, "")})
+    return out
+
+
+def item_rollup(clauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per item (III.1 ... III.7, II.1, ...): clauses, how many are covered, share, status."""
+    items: dict[str, dict[str, Any]] = {}
+    for c in clauses:
+        item = items.setdefault(c["item"], {"item": c["item"], "heading": c["heading"], "clauses": 0,
+                                            "covered": 0, "applicable": 0, "applicable_covered": 0})
+        item["clauses"] += 1
+        item["covered"] += c["covered"]
+        item["applicable"] += c["level"] == COMMUNE
+        item["applicable_covered"] += c["level"] == COMMUNE and c["covered"]
+    for item in items.values():
+        item["share"] = round(item["covered"] / item["clauses"], 4)
+        item["status"] = ("covered" if item["covered"] == item["clauses"] else
+                          "gap" if item["covered"] == 0 else "partial")
+    return list(items.values())
+
+
+CLAUSE_COLUMNS = ("clause_id", "level", "covered", "best_score", "peer_coverage", "gap_rank", "tasks", "text")
+ITEM_COLUMNS = ("item", "clauses", "covered", "share", "status", "heading")
+ORPHAN_COLUMNS = ("id", "kind", "best_score", "best_clause", "text")
+
+
+def clause_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per clause for tables and CSV: serving tasks as 'id (score)'."""
+    return [{**c, "tasks": [f"{t['id']} ({t['score']:.2f})" for t in c["tasks"]],
+             "covered": "yes" if c["covered"] else "no"} for c in report["clauses"]]
