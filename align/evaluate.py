@@ -84,8 +84,13 @@ def find_task(tasks: Sequence[Task], anchor: str, occurrence: int | None = None)
     return hits[0] if len(hits) == 1 else None
 
 
-def collect_samples(session, labels: Sequence[Label]) -> tuple[list[Sample], list[Label]]:
-    """Features for every labelled (task, reference) pair; also the labels whose anchor did not resolve."""
+def collect_samples(session, labels: Sequence[Label], group_sessions: dict | None = None
+                    ) -> tuple[list[Sample], list[Label]]:
+    """Features for every labelled (task, reference) pair; also the labels whose anchor did not resolve.
+
+    `group_sessions` maps a commune to the session scoring its tasks, for models trained
+    leave-one-commune-out (each commune is scored by the model that never saw it).
+    """
     from align.corpus_index import task_records
 
     samples, unresolved = [], []
@@ -103,11 +108,12 @@ def collect_samples(session, labels: Sequence[Label]) -> tuple[list[Sample], lis
             else:
                 chosen.append((label, task))
         records = {r.id: r for r in task_records(doc)}
+        scorer = (group_sessions or {}).get(group, session)
         for ref in REF_KEYS:
             subset = [(lab, t) for lab, t in chosen if lab.refs.get(ref) is not None]
             if not subset:
                 continue
-            pairs = session.aligner.pair_scores([records[t.id] for _, t in subset], ref)
+            pairs = scorer.aligner.pair_scores([records[t.id] for _, t in subset], ref)
             for i, (label, task) in enumerate(subset):
                 samples.append(Sample(plan_id, group, task, ref, [c.id for c in pairs.clauses],
                                       [dict(c.fields) for c in pairs.clauses], set(label.refs[ref] or ()),
@@ -201,26 +207,28 @@ def best_threshold(samples: Sequence[Sample], scores: Sequence[np.ndarray], doc:
     return best
 
 
-def evaluate_session(session, labels: Sequence[Label], default_method: str = "hybrid") -> dict:
+def evaluate_session(session, labels: Sequence[Label], default_method: str = "hybrid",
+                     group_sessions: dict | None = None, name: str | None = None) -> dict:
     """Every method's metrics for one model, leave-one-commune-out, plus the fusion fitted on all labels."""
     model_id = session.embedder.model_id
-    samples, unresolved = collect_samples(session, labels)
+    samples, unresolved = collect_samples(session, labels, group_sessions)
+    label = name or model_id
     if not samples:
         raise EvalError("no label resolved to a task; check the anchors against the parsed plans")
     scores = loco_scores(model_id, samples)
     rows = []
     for method in METHODS:
         for doc in REF_KEYS:
-            rows.append({"model": model_id, "method": method + (" (default)" if method == default_method else ""),
+            rows.append({"model": label, "method": method + (" (default)" if method == default_method else ""),
                          "ref": doc, **summarise(samples, scores[method], doc)})
     plans = sorted({s.plan for s in samples})
-    per_plan = [{"model": model_id, "method": default_method, "ref": doc, "plan": plan,
+    per_plan = [{"model": label, "method": default_method, "ref": doc, "plan": plan,
                  **summarise(samples, scores[default_method], doc, plan)} for doc in REF_KEYS for plan in plans]
     fusion = fit_fusion(model_id, samples)
     threshold = best_threshold(samples, scores[default_method])
     fusion.meta.update({"threshold": threshold, "labels": len(labels) - len(unresolved)})
     worst = worst_misses(samples, scores[default_method], "nq57")
-    return {"model": model_id, "rows": rows, "per_plan": per_plan, "fusion": fusion, "threshold": threshold,
+    return {"model": label, "rows": rows, "per_plan": per_plan, "fusion": fusion, "threshold": threshold,
             "unresolved": [(l.plan, l.anchor) for l in unresolved], "worst": worst,
             "labels": len(labels), "samples": len(samples)}
 

@@ -1,4 +1,4 @@
-"""`python -m align.cli`: the same entry point as the `plan-align` script."""
+"""`python -m align.cli` runs the plan-align command line."""
 from align.cli.main import main
 
 main()

@@ -26,13 +26,17 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
     """Hit@1, hit@5, MRR, nDCG@5, item accuracy and no-clause AUC, method by method (leave-one-commune-out)."""
     from align.cli.output import render
     from align.evaluate import LABELS_PATH, evaluate_session, read_labels
+    from align.models.registry import loco_variants
     from align.retrieval.fusion import save_fusions
 
     _check_format(fmt)
     gold = read_labels(labels or LABELS_PATH)
     rows, plan_rows, fusions, extra = [], [], [], []
     for spec in model or ["e5"]:
-        result = evaluate_session(_session(corpus, spec, quiet=quiet), gold)
+        variants = loco_variants(spec)
+        groups = {commune: _session(corpus, v, quiet=quiet) for commune, v in variants.items()} if variants else None
+        result = evaluate_session(_session(corpus, spec, quiet=quiet), gold, group_sessions=groups,
+                                  name=f"{spec} (loco)" if variants else None)
         rows += [r for r in result["rows"] if not method or r["method"].split()[0] in method]
         plan_rows += result["per_plan"]
         fusions.append(result["fusion"])

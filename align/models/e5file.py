@@ -67,11 +67,6 @@ class TensorEntry:
     nbytes: int
 
 
-def fp16_to_fp32(bits: np.ndarray) -> np.ndarray:
-    """IEEE half -> single, exact (subnormals, inf and nan included), as the C engine does."""
-    return np.asarray(bits, dtype="<u2").view("<f2").astype(np.float32)
-
-
 def dequantize_q4(raw: bytes | memoryview | np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Q4_0 blocks -> float32 [rows, cols]; byte j of a block holds weight j (low nibble)
     and weight j + 16 (high nibble). The products (q - 8) * scale are exact in float32."""
