@@ -59,8 +59,14 @@ def e5():
 
 
 @pytest.fixture(scope="session")
-def real_session(tmp_path_factory, corpus_dir):
+def real_index_dir(tmp_path_factory) -> Path:
+    """Where the real corpus's e5 index lives for this test run (built once, by whoever needs it first)."""
+    return tmp_path_factory.mktemp("real-index")
+
+
+@pytest.fixture(scope="session")
+def real_session(real_index_dir, corpus_dir):
     """A Session over the real corpus with its index in a temp dir (built once per test run)."""
     from align.session import Session
 
-    return Session(corpus_dir, index_dir=tmp_path_factory.mktemp("real-index"), progress=False)
+    return Session(corpus_dir, index_dir=real_index_dir, progress=False)

@@ -1,0 +1,104 @@
+import json
+
+import pytest
+
+PLAN = "xa-an-phu"
+
+
+def _valid_alignment(data: dict, refs: set[str]) -> None:
+    """The `plan-align align --format json` contract."""
+    assert set(data) >= {"plan", "model", "method", "tasks"}
+    assert set(data["plan"]) >= {"id", "title", "path"}
+    for task in data["tasks"]:
+        assert set(task) >= {"id", "kind", "text", "heading_path", "fields", "matches"}
+        assert task["kind"] in {"task", "target"} and isinstance(task["heading_path"], list)
+        assert {m["doc"] for m in task["matches"]} == refs
+        for doc in refs:
+            scores = [m["score"] for m in task["matches"] if m["doc"] == doc]
+            assert scores == sorted(scores, reverse=True)
+        for m in task["matches"]:
+            assert set(m) >= {"doc", "clause_id", "heading", "text", "score", "terms"}
+            assert 0.0 <= m["score"] <= 1.0 and isinstance(m["terms"], list) and m["text"]
+
+
+def test_cli_help_lists_commands(run_cli):
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("parse", "align", "eval", "corpus", "index"):
+        assert command in result.stdout
+
+
+def test_cli_parse_json_lists_tasks(run_cli, fixtures_dir):
+    result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.returncode == 0 and data["kind"] == "commune-plan"
+    assert any("trạm phát sóng" in t["text"] for t in data["tasks"])
+
+
+def test_cli_parse_structure_shows_headings(run_cli, fixtures_dir):
+    result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "--structure", "-f", "csv")
+    assert result.returncode == 0 and "heading" in result.stdout and "Hạ tầng số" in result.stdout
+
+
+def test_cli_parse_missing_file_is_one_line_error(run_cli, tmp_path):
+    result = run_cli("parse", tmp_path / "nope.txt")
+    assert result.returncode == 1 and result.stderr.startswith("Error:") and "nope.txt" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_parse_unknown_format_is_error(run_cli, fixtures_dir):
+    result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "--format", "xml")
+    assert result.returncode == 1 and "unknown format" in result.stderr
+
+
+def test_cli_corpus_list_counts_documents(run_cli, fixtures_dir):
+    result = run_cli("corpus", "list", "--corpus", fixtures_dir / "mini", "--format", "json")
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
+    assert set(rows) == {"ref-mini", "xa-an-phu", "xa-binh-minh"}
+    assert rows["ref-mini"]["clauses"] > 0 and rows["xa-an-phu"]["tasks"] > 0
+
+
+def test_cli_align_json_follows_contract(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
+                     "--format", "json", "--top-k", "3", "-q")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    _valid_alignment(data, {"ref-mini"})
+    assert data["plan"]["id"] == PLAN and all(len(t["matches"]) == 3 for t in data["tasks"])
+
+
+def test_cli_align_writes_csv_file_atomically(run_cli, fixtures_dir, tmp_path):
+    out = tmp_path / "out.csv"
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
+                     "-f", "csv", "--out", out, "-q")
+    assert result.returncode == 0 and out.read_text(encoding="utf-8").startswith("task_id,kind,task,doc")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_cli_align_unknown_ref_is_error(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
+                     "--ref", "nq99", "-q")
+    assert result.returncode == 1 and "unknown reference id 'nq99'" in result.stderr
+
+
+def test_cli_align_no_rebuild_without_index_is_error(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
+                     "--no-rebuild", "-q")
+    assert result.returncode == 1 and "stale" in result.stderr
+
+
+def test_cli_index_build_then_info_reports_fresh(run_cli, fixtures_dir, tmp_path):
+    built = run_cli("index", "build", "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-q")
+    info = run_cli("index", "info", "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-q")
+    assert built.returncode == 0 and "clauses" in built.stdout
+    manifest = json.loads(info.stdout)
+    assert manifest["stale"] is None and manifest["counts"]["documents"] == 3
+
+
+@pytest.mark.corpus
+def test_cli_align_real_plan_json_has_both_references(run_cli, corpus_dir, real_session, real_index_dir):
+    real_session.index  # shares the run's real index instead of building another
+    result = run_cli("align", "binh-thanh-nq57-2026", "--corpus", corpus_dir, "--index-dir", real_index_dir,
+                     "--format", "json", "-q")
+    assert result.returncode == 0, result.stderr
+    _valid_alignment(json.loads(result.stdout), {"nq57", "nq03"})

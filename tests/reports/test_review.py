@@ -1,0 +1,141 @@
+import json
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from align.errors import PlanAlignError
+from align.index import VectorStore
+from align.reports.duplicates import find_pairs
+from align.reports.gaps import PlanScores, Threshold, gap_report
+from align.reports.matrix import coverage_matrix
+from align.reports.review import assemble_review, render_review, review_markdown, write_review
+from align.reports.templates.html import review_html
+from align.corpus_index import task_records
+
+from .conftest import make_plan, make_ref
+
+HOSTILE = 'Lắp <script>alert("x")</script> camera & "đèn" ở thôn Đông'
+
+
+@pytest.fixture()
+def review(small_corpus):
+    plan, scores, communes = small_corpus
+    plan = make_plan(plan.id, [t.text for t in plan.tasks] + [HOSTILE, HOSTILE.lower()], "Xã A")
+    ref = scores[plan.id].ref
+    matrix = np.vstack([scores[plan.id].scores, np.full((2, len(ref.clauses)), 0.2, np.float32)])
+    scores = dict(scores, **{plan.id: PlanScores(plan, ref, matrix)})
+    gaps = gap_report(scores[plan.id], scores, Threshold(0.5, "test"), communes)
+    second = PlanScores(plan, make_ref("ref2"), np.full((len(plan.tasks), 6), 0.3, np.float32))
+    records = task_records(plan)
+    vectors = np.eye(len(records), 8, dtype=np.float32)
+    vectors[-1] = vectors[-2]
+    store = VectorStore.build(records, vectors, "m")
+    pairs = find_pairs(records, vectors, store, lambda a, b: True)
+    return assemble_review(gaps, scores[plan.id], second, pairs, coverage_matrix(scores, 0.5, communes, plan.id),
+                           "m", "hybrid")
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.links, self.ids, self.scripts = [], [], set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        self.links += [v for k, v in attrs.items() if k in {"src", "href"} and v]
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        self.scripts += tag == "script"
+
+
+def test_assemble_review_lists_each_task_with_best_clause_of_both_refs(review):
+    task = review["tasks"][0]
+    assert task["best"]["ref"]["clause_id"] == "III.1.1" and task["best"]["ref2"]["score"] == pytest.approx(0.3)
+    assert task["lead"] == "UBND xã" and task["deadline"] == "Quý I"
+
+
+def test_assemble_review_summary_counts_duplicates_and_orphans(review):
+    assert review["summary"]["duplicates"] == 1 and review["summary"]["orphans"] == 3
+
+
+def test_review_html_parses_and_is_self_contained(review):
+    page = review_html(review)
+    parser = _Collector()
+    parser.feed(page)
+    assert parser.tags[0] == "html" and "style" in parser.tags and parser.scripts == 1
+    assert not [link for link in parser.links if re.match(r"(?i)(https?:)?//", link)]
+    assert not re.search(r"(?i)(src|href)\s*=\s*[\"']?(https?:)?//", page)
+
+
+def test_review_html_contains_heatmap_with_plan_highlighted(review):
+    page = review_html(review)
+    parser = _Collector()
+    parser.feed(page)
+    assert "heatmap" in parser.ids
+    assert re.search(r'<tr class="this-plan"><th[^>]*>Xã A', page)
+
+
+def test_review_html_escapes_document_text(review):
+    page = review_html(review)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
+
+
+def test_review_html_declares_utf8_and_keeps_vietnamese(review):
+    page = review_html(review)
+    assert '<meta charset="utf-8">' in page and "thôn Đông" in page
+
+
+def test_review_markdown_has_every_section(review):
+    text = review_markdown(review)
+    for title in ("Summary", "Coverage of REF by item", "Gaps", "Orphan tasks", "Duplicate tasks", "Coverage matrix"):
+        assert f"## {title}" in text
+
+
+def test_render_review_json_round_trips(review):
+    data = json.loads(render_review(review, "json"))
+    assert data["plan"]["id"] == "xa-a-2026" and "duplicate_rows" not in data
+    assert {"summary", "tasks", "gaps", "orphans", "duplicates", "matrix"} <= set(data)
+
+
+def test_write_review_xlsx_has_one_sheet_per_table(review, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_review(review, tmp_path / "r.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Summary", "Items", "Tasks", "Gaps", "Orphans", "Duplicates", "Matrix"]
+    assert book["Tasks"].cell(row=1, column=2).value == "task"
+    assert HOSTILE in [c.value for c in book["Tasks"]["B"]]
+
+
+def test_write_review_leaves_no_temp_file(review, tmp_path):
+    write_review(review, tmp_path / "r.html")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_write_review_rejects_unknown_suffix(review, tmp_path):
+    with pytest.raises(PlanAlignError, match="unknown report format"):
+        write_review(review, tmp_path / "r.pdf")
+
+
+def test_build_review_on_the_mini_corpus_names_its_reference(mini_session):
+    from align.reports.review import build_review
+
+    review = build_review(mini_session, "xa-an-phu")
+    assert review["ref"] == "ref-mini" and review["refs"] == ["ref-mini"]
+    assert len(review["tasks"]) == len(mini_session.corpus.document("xa-an-phu").tasks)
+    assert [p["plan"] for p in review["matrix"]["plans"] if p["highlight"]] == ["xa-an-phu"]
+
+
+@pytest.mark.corpus
+def test_review_of_binh_giang_heatmap_has_every_corpus_plan(real_session):
+    from align.reports.review import build_review
+
+    review = build_review(real_session, "binh-giang-khcn-2026")
+    page = review_html(review)
+    rows = re.findall(r"<tr(?: class=\"this-plan\")?><th class=\"plan\"", page)
+    assert len(rows) == len(real_session.corpus.plans()) == 5
+    assert page.count('class="this-plan"') == 1 and review["refs"] == ["nq57", "nq03"]
+    assert all(t["best"]["nq03"] is not None for t in review["tasks"])
