@@ -239,7 +239,9 @@ class _Pools:
 
 
 def render_plan(template: Template, plan_id: str, n_tasks: int, pools: _Pools) -> tuple[str, list[SynthTask]]:
-    """A plan with the template's lines and about `n_tasks` tasks spread over its slots."""
+    """A plan with the template's lines and about `n_tasks` tasks spread over its slots
+    (at least one per slot: a heading left without its body would read as a task)."""
+    n_tasks = max(n_tasks, template.slots)
     per_slot = [n_tasks // template.slots + (1 if i < n_tasks % template.slots else 0)
                 for i in range(template.slots)]
     out: list[str] = []

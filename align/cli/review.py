@@ -117,6 +117,9 @@ def search(text: Annotated[str, typer.Argument(help="Free text to look for.")],
 @app.command()
 def report(plan: PlanArg,
            out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .html, .md, .json or .xlsx.")],
+           ref: Annotated[Optional[str], typer.Option("--ref", help="Reference for coverage and gaps (default: "
+                                                      "nq57, else the corpus's first reference).",
+                                                      show_default=False)] = None,
            threshold: ThresholdOpt = None, method: MethodOpt = None, corpus: CorpusOpt = None,
            model: ModelOpt = "e5", index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False,
            quiet: QuietOpt = False) -> None:
@@ -125,7 +128,7 @@ def report(plan: PlanArg,
 
     review_format(out)
     session = _session(corpus, model, index_dir, no_rebuild, quiet)
-    review = build_review(session, plan, method=method, threshold=threshold)
+    review = build_review(session, plan, method=method, threshold=threshold, ref=ref)
     path = write_review(review, out)
     s = review["summary"]
     typer.echo(f"{path}: {s['tasks']} tasks, {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps, "

@@ -56,21 +56,26 @@ def assemble_review(gaps: Mapping[str, Any], primary: PlanScores, secondary: Pla
 
 
 def build_review(session, plan: str, method: str | None = None, threshold: float | None = None,
-                 ref: str = PRIMARY_REF, secondary: str | None = SECONDARY_REF) -> dict[str, Any]:
-    """Score the plan (and, for peer coverage and the heatmap, the whole corpus) and assemble the review."""
+                 ref: str | None = None, secondary: str | None = SECONDARY_REF) -> dict[str, Any]:
+    """Score the plan (and, for peer coverage and the heatmap, the whole corpus) and assemble the review.
+
+    `ref` defaults to NQ 57 when the corpus has it, else to its first reference document.
+    """
     from align.align import DEFAULT_METHOD
     from align.reports.duplicates import plan_duplicates
     from align.reports.gaps import corpus_scores, coverage_threshold, gap_report, plan_communes, score_plans
     from align.reports.matrix import coverage_matrix
 
     method = method or DEFAULT_METHOD
+    known_refs = [e.id for e in session.corpus.entries if e.kind == "reference"]
+    if ref is None:
+        ref = PRIMARY_REF if PRIMARY_REF in known_refs or not known_refs else known_refs[0]
     document = session.corpus.resolve(plan)
     th = coverage_threshold(session.aligner.fusion, threshold)
     scores = corpus_scores(session, ref, method, document)
     communes = plan_communes(session.corpus, [document])
     gaps = gap_report(scores[document.id], scores, th, communes)
     second = None
-    known_refs = {e.id for e in session.corpus.entries if e.kind == "reference"}
     if secondary and secondary in known_refs and secondary != ref:
         second_ref = session.corpus.references([secondary])[0]
         second = score_plans(session.aligner, [document], second_ref, method)[document.id]

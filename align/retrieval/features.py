@@ -13,7 +13,9 @@ each a T x C matrix, so fusion can weigh them:
 - `bm25`: Okapi BM25 of the task's words against the clause, divided by the task's best;
 - `idf_overlap`: share of the task's idf mass found in the clause;
 - `rrf_dense`, `rrf_bm25`: reciprocal-rank transforms of the two rankings (1 / (60 + rank));
-- `ctx_overlap`: share of the heading's content words found in the clause heading.
+- `ctx_overlap`: share of the heading's content words found in the clause heading;
+- `kind_match`: 1 when the clause is of the task's kind (a task serves a task clause, a
+  target a target), 0 otherwise (viewpoints and implementation clauses are rarely served).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ import numpy as np
 from align.types import IndexRecord
 
 FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
-            "rrf_dense", "rrf_bm25", "ctx_overlap")
+            "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match")
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2
@@ -42,6 +44,7 @@ class UnitView:
     context_tokens: tuple[str, ...]
     sentences: tuple[str, ...] = ()
     item: str = ""
+    kind: str = ""
 
     @property
     def joint(self) -> str:
@@ -96,7 +99,8 @@ def make_views(records: Sequence[IndexRecord], role: str) -> list[UnitView]:
         context = task_context(r) if role == "task" else clause_context(r)
         sentences = split_sentences(r.text) if role == "clause" else (r.text,)
         item = clause_item(r.id, r.fields) if role == "clause" else ""
-        views.append(UnitView(r.text, context, tuple(analyze(r.text)), tuple(analyze(context)), sentences, item))
+        views.append(UnitView(r.text, context, tuple(analyze(r.text)), tuple(analyze(context)), sentences, item,
+                              r.kind))
     return views
 
 
@@ -161,6 +165,8 @@ def compute_features(inputs: PairInputs, tasks: Sequence[UnitView], clauses: Seq
         "rrf_dense": RRF_K / (RRF_K + rank_matrix(inputs.dense_sent)) if raw.size else raw,
         "rrf_bm25": np.where(raw > 0, RRF_K / (RRF_K + rank_matrix(raw)), 0) if raw.size else raw,
         "ctx_overlap": overlap_matrix(tasks, clauses),
+        "kind_match": np.array([[float(t.kind == c.kind) for c in clauses] for t in tasks]).reshape(len(tasks),
+                                                                                                len(clauses)),
     }
     return {k: np.asarray(v, dtype=np.float32) for k, v in feats.items()}
 

@@ -28,7 +28,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .card b { display: block; font-size: 22px; } .card span { color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { border: 1px solid var(--line); padding: 4px 6px; vertical-align: top; text-align: left; }
-th { background: var(--bg); position: sticky; top: 0; }
+th { background: var(--bg); position: sticky; top: 0; white-space: nowrap; }
+table.summary { width: auto; min-width: 480px; } table.summary td.num { text-align: left; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th:after { content: " \\2195"; color: #9aa5b1; font-size: 11px; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -88,7 +89,7 @@ def _cell(column: str, value: Any) -> str:
 def table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], css: str = "sortable") -> str:
     if not rows:
         return '<p class="legend">None.</p>'
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
     body = "".join("<tr>" + "".join(_cell(c, r.get(c)) for c in columns) + "</tr>" for r in rows)
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
@@ -139,7 +140,7 @@ def review_html(review: Mapping[str, Any]) -> str:
     for key in HTML_ORDER:
         _, title, columns, rows = tables[key]
         body = heatmap(review["matrix"]) if key == "matrix" else table(columns, rows)
-        sections.append(f'<h2 id="{key}">{escape(title)}</h2>{body}')
+        sections.append(f'<section id="{key}"><h2>{escape(title)}</h2>{body}</section>')
     summary = tables["summary"]
     return ("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -148,5 +149,5 @@ def review_html(review: Mapping[str, Any]) -> str:
             f"<p class=\"meta\">{escape(plan['id'])} · {escape(str(plan.get('commune', '')))} · reference "
             f"{escape(review['ref'])} · model {escape(review['model'])}, method {escape(review['method'])} · "
             f"threshold {review['threshold']:.3f} · {escape(review['generated'])}</p>"
-            f"{_cards(review)}{table(summary[2], summary[3], css='summary')}"
+            f"<header>{_cards(review)}{table(summary[2], summary[3], css='summary')}</header>"
             + "".join(sections) + f"<script>{JS}</script></body></html>\n")

@@ -1,0 +1,46 @@
+import numpy as np
+
+from align.retrieval.features import (PairInputs, UnitView, compute_features, item_max, rank_matrix,
+                                      split_sentences, task_context)
+from align.types import IndexRecord
+
+
+def _view(text, context="", tokens=(), item="", kind="task"):
+    return UnitView(text, context, tuple(tokens), tuple(context.lower().split()), (text,), item, kind)
+
+
+def test_rank_matrix_ranks_highest_first():
+    assert rank_matrix(np.array([[0.1, 0.9, 0.5]])).tolist() == [[3, 1, 2]]
+
+
+def test_split_sentences_keeps_short_fragments_with_neighbour():
+    text = "Xây dựng nền tảng số dùng chung. Ví dụ. Phát triển hệ thống giám sát điều hành thông minh."
+    assert split_sentences(text) == ("Xây dựng nền tảng số dùng chung. Ví dụ.",
+                                     "Phát triển hệ thống giám sát điều hành thông minh.")
+
+
+def test_split_sentences_does_not_split_before_lower_case():
+    assert len(split_sentences("Tăng cường giám sát, e.g. an toàn thông tin mạng; bảo đảm an ninh.")) == 1
+
+
+def test_item_max_spreads_best_score_over_item():
+    clauses = [_view("a", item="III.1"), _view("b", item="III.1"), _view("c", item="III.2")]
+    assert item_max(np.array([[0.2, 0.7, 0.4]]), clauses).tolist() == [[0.7, 0.7, 0.4]]
+
+
+def test_task_context_uses_nearest_headings_and_group():
+    record = IndexRecord(uid="p#1", doc_id="p", id="1", kind="task", role="task", text="x",
+                         heading_path=("KẾ HOẠCH", "II. NHIỆM VỤ", "3. Hạ tầng số"), fields={"group_title": "Nhóm A"})
+    assert task_context(record) == "II. NHIỆM VỤ / 3. Hạ tầng số / Nhóm A"
+
+
+def test_compute_features_shapes_and_bm25_normalised():
+    tasks = [_view("t1", tokens=("số",)), _view("t2", kind="target")]
+    clauses = [_view("c1", tokens=("số",)), _view("c2", kind="target"), _view("c3")]
+    m = np.random.default_rng(0).random((2, 3)).astype(np.float32)
+    feats = compute_features(PairInputs(m, m, m, m, np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])), tasks, clauses,
+                             {"số": 1.0})
+    assert all(v.shape == (2, 3) for v in feats.values())
+    assert feats["bm25"].tolist() == [[1.0, 0.5, 0.0], [0.0, 0.0, 0.0]]
+    assert feats["kind_match"].tolist() == [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    assert feats["idf_overlap"][0, 0] == 1.0

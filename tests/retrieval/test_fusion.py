@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from align.errors import ModelError
+from align.retrieval.features import FEATURES
+from align.retrieval.fusion import METHODS, Fusion, load_fusion, save_fusions, standardise_rows
+
+
+def _groups(n=40, clauses=12, seed=0):
+    """Tasks whose correct clause has higher `dense` and `bm25`; other features are noise."""
+    rng = np.random.default_rng(seed)
+    groups = []
+    for _ in range(n):
+        labels = np.zeros(clauses, int)
+        labels[rng.integers(clauses)] = 1
+        feats = {name: rng.random(clauses) for name in FEATURES}
+        feats["dense"] = feats["dense"] * 0.3 + labels * 0.5
+        feats["bm25"] = feats["bm25"] * 0.5 + labels * 0.4
+        groups.append((feats, labels))
+    return groups
+
+
+def test_standardise_rows_zero_mean_unit_std():
+    z = standardise_rows(np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 8.0]]))
+    assert np.allclose(z.mean(axis=1), 0) and np.allclose(z.std(axis=1), 1, atol=1e-4)
+
+
+def test_fusion_fit_ranks_correct_clause_first():
+    fusion = Fusion.fit("m", _groups())
+    feats, labels = _groups(n=1, seed=7)[0]
+    scores = fusion.score("hybrid", {k: v[None, :] for k, v in feats.items()})[0]
+    assert labels[int(np.argmax(scores))] == 1
+
+
+def test_fusion_fit_puts_weight_on_informative_features():
+    weights = dict(zip(FEATURES, Fusion.fit("m", _groups()).scorers["hybrid"].weights))
+    assert weights["dense"] > abs(weights["ctx_overlap"]) and weights["bm25"] > abs(weights["ctx_overlap"])
+
+
+def test_fusion_scores_are_probabilities_keeping_component_order():
+    fusion = Fusion.fit("m", _groups())
+    feats = {k: v[None, :] for k, v in _groups(n=1, seed=3)[0][0].items()}
+    scores = fusion.score("dense", feats)[0]
+    assert ((0 <= scores) & (scores <= 1)).all()
+    assert np.array_equal(np.argsort(scores), np.argsort(feats["dense"][0]))
+
+
+def test_fusion_json_round_trip_scores_identically():
+    fusion = Fusion.fit("m", _groups())
+    again = Fusion.from_json(fusion.to_json())
+    feats = {k: v[None, :] for k, v in _groups(n=1, seed=5)[0][0].items()}
+    for method in METHODS:
+        assert np.allclose(fusion.score(method, feats), again.score(method, feats))
+
+
+def test_fusion_unknown_method_raises():
+    with pytest.raises(ModelError):
+        Fusion.prior("m").score("magic", {k: np.zeros((1, 2)) for k in FEATURES})
+
+
+def test_save_fusions_keeps_other_models(tmp_path):
+    path = tmp_path / "fusion.json"
+    save_fusions([Fusion.prior("a")], path)
+    save_fusions([Fusion.fit("b", _groups())], path)
+    assert load_fusion("a", path).model_id == "a" and load_fusion("b", path).meta["fitted"]
+
+
+def test_load_fusion_without_file_is_prior(tmp_path):
+    assert load_fusion("x", tmp_path / "none.json").meta == {"fitted": False}
