@@ -67,14 +67,17 @@ MIN_SENTENCE_WORDS = 4
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Sentences of a clause worth matching on their own (short fragments join their neighbour)."""
+    """Sentences of a clause worth matching on their own (short fragments join the one before)."""
     pieces: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        if pieces and (len(pieces[-1].split()) < MIN_SENTENCE_WORDS or not piece[:1].isupper()):
+    for piece in (p.strip() for p in _SENTENCE_END.split(text)):
+        if not piece:
+            continue
+        if pieces and (len(piece.split()) < MIN_SENTENCE_WORDS or not piece[:1].isupper()
+                       or len(pieces[-1].split()) < MIN_SENTENCE_WORDS):
             pieces[-1] = f"{pieces[-1]} {piece}"
         else:
             pieces.append(piece)
-    return tuple(p.strip() for p in pieces if p.strip()) or (text,)
+    return tuple(pieces) or (text,)
 
 
 def task_context(record: IndexRecord) -> str:
