@@ -36,29 +36,19 @@ def _render_sections(sections: Sequence[Section], fmt: str, data: Any, out: Path
             render(rows, columns, fmt, title=title)
 
 
-def _coverage(session, plan: str | None, ref: str, method: str | None, threshold: float | None):
-    from align.align import DEFAULT_METHOD
-    from align.reports.gaps import corpus_scores, coverage_threshold, plan_communes
-
-    document = session.corpus.resolve(plan) if plan else None
-    th = coverage_threshold(session.aligner.fusion, threshold)
-    scores = corpus_scores(session, ref, method or DEFAULT_METHOD, document)
-    communes = plan_communes(session.corpus, [document] if document else [])
-    return document, th, scores, communes
-
-
 @app.command()
 def gaps(plan: PlanArg, ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
          fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
          no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
     """Every clause of the reference, covered or not, with peer coverage, item roll-up and orphan tasks."""
-    from align.reports.gaps import CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report
+    from align.reports.gaps import (CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report,
+                                    prepare_coverage)
 
     _check_format(fmt)
     session = _session(corpus, model, index_dir, no_rebuild, quiet)
-    document, th, scores, communes = _coverage(session, plan, ref, method, threshold)
-    report = gap_report(scores[document.id], scores, th, communes)
-    s = report["summary"]
+    cov = prepare_coverage(session, plan, ref, method, threshold)
+    report = gap_report(cov.target, cov.plans, cov.threshold, cov.communes)
+    document, th, s = cov.target.plan, cov.threshold, report["summary"]
     head = (f"{document.id} against {ref}: {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps at "
             f"commune level, {s['orphans']} orphan tasks (threshold {th.value:.3f}, {th.source})")
     _render_sections([(head, CLAUSE_COLUMNS, clause_rows(report)), ("Items", ITEM_COLUMNS, report["items"]),
@@ -140,11 +130,15 @@ def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: Meth
            fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
            no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
     """Coverage of the reference's items by every plan of the corpus (covered/clauses per cell)."""
+    from align.align import DEFAULT_METHOD
+    from align.reports.gaps import corpus_coverage, coverage_threshold, plan_communes
     from align.reports.matrix import coverage_matrix, matrix_columns, matrix_rows
 
     _check_format(fmt)
     session = _session(corpus, model, index_dir, no_rebuild, quiet)
-    _, th, scores, communes = _coverage(session, None, ref, method, threshold)
-    data = coverage_matrix(scores, th.value, communes)
+    reference = session.corpus.references([ref])[0]
+    th = coverage_threshold(session.aligner.fusion, threshold)
+    plans = corpus_coverage(session, reference, method or DEFAULT_METHOD)
+    data = coverage_matrix(plans, reference, th.value, plan_communes(session.corpus))
     _render_sections([(f"Coverage of {ref} (threshold {th.value:.3f}, {th.source})", matrix_columns(data),
                        matrix_rows(data))], fmt, data, out)

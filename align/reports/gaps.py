@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.5
 CHUNK_TASKS = 4096          # tasks scored per pair_scores call when scoring a whole corpus
+CHUNK_PLANS = 256           # plans whose full score matrices are held at once while caching coverage
+COVERAGE_FORMAT = 1
+# Modules whose code shapes the scores: an edit to any of them invalidates cached coverage.
+SCORING_MODULES = ("align.align", "align.retrieval.features", "align.retrieval.fusion", "align.text.analyze")
 
 # Applicable level of a clause.
 COMMUNE = "commune"         # something a commune can do: counted in the headline gaps
@@ -40,8 +45,8 @@ _SENTENCE_END = re.compile(r"[.;:](?:\s|$)")
 # Peers can overrule the text: a "national" clause that this share of peer plans covers is local after
 # all; and a target of the reference that none of at least PEER_DEMOTE_MIN peer plans takes up is a
 # national aggregate (GDP shares, international rankings), not a commune's figure.
-PEER_OVERRULE_SHARE = 0.5
-PEER_OVERRULE_MIN = 2
+PEER_OVERRULE_SHARE = 2 / 3
+PEER_OVERRULE_MIN = 3
 PEER_DEMOTE_MIN = 3
 
 
@@ -70,6 +75,33 @@ class PlanScores:
 
     def covered(self, threshold: float) -> np.ndarray:
         return self.best >= threshold
+
+    def summary(self) -> "PlanCoverage":
+        return PlanCoverage(self.plan.id, self.plan.title, len(self.plan.tasks), self.best)
+
+
+@dataclass(frozen=True, eq=False)
+class PlanCoverage:
+    """What peer coverage and the matrix need of a plan: its best score for each clause of the reference."""
+
+    plan_id: str
+    title: str
+    tasks: int
+    best: np.ndarray
+
+    def covered(self, threshold: float) -> np.ndarray:
+        return self.best >= threshold
+
+
+@dataclass(frozen=True, eq=False)
+class Coverage:
+    """Everything a coverage report needs: the plan's full scores and every corpus plan's best scores."""
+
+    target: PlanScores
+    plans: dict[str, PlanCoverage]      # every corpus plan, and the target when it is outside the corpus
+    threshold: Threshold
+    communes: dict[str, str]
+    method: str
 
 
 def coverage_threshold(fusion=None, override: float | None = None) -> Threshold:
@@ -121,13 +153,68 @@ def score_plans(aligner, plans: Sequence[Document], ref: Document, method: str) 
     return out
 
 
-def corpus_scores(session, ref_id: str, method: str, plan: Document | None = None) -> dict[str, PlanScores]:
-    """Scores of every corpus plan (and `plan`, when it is a file outside the corpus) against a reference."""
-    ref = session.corpus.references([ref_id])[0]
+def _coverage_key(session, ref: Document, method: str) -> str:
+    """Changes with the index build, the reference, the method, the fusion weights and the scoring code."""
+    import hashlib
+    import importlib
+    import json
+
+    index, fusion = session.index, session.aligner.fusion
+    weights = fusion.to_json() if hasattr(fusion, "to_json") else repr(fusion)
+    digest = hashlib.sha256(json.dumps(
+        {"format": COVERAGE_FORMAT, "index": str(index.directory), "manifest": index.manifest, "ref": ref.id,
+         "ref_hash": ref.content_hash, "method": method, "fusion": weights}, sort_keys=True, default=str).encode())
+    for name in SCORING_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def corpus_coverage(session, ref: Document, method: str) -> dict[str, PlanCoverage]:
+    """Best scores of every corpus plan against `ref`, from the coverage cache or computed and cached.
+
+    Peer coverage and the matrix need the whole corpus; scoring it again for each report would not
+    scale, so the per-plan best scores are kept in the user cache, keyed by `_coverage_key`.
+    """
+    import io
+    import zipfile
+
+    from align.output import write_atomic
+    from align.paths import cache_dir
+
+    path = cache_dir("coverage") / f"{_coverage_key(session, ref, method)}.npz"
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return {pid: PlanCoverage(str(pid), str(title), int(n), best) for pid, title, n, best in
+                        zip(data["ids"], data["titles"], data["tasks"], data["best"])}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            log.warning("%s: unreadable coverage cache (%s); recomputing", path, exc)
+    out: dict[str, PlanCoverage] = {}
     plans = session.corpus.plans()
-    if plan is not None and plan.id not in {p.id for p in plans}:
-        plans = [*plans, plan]
-    return score_plans(session.aligner, plans, ref, method)
+    for start in range(0, len(plans), CHUNK_PLANS):
+        for pid, scores in score_plans(session.aligner, plans[start:start + CHUNK_PLANS], ref, method).items():
+            out[pid] = scores.summary()
+    buffer = io.BytesIO()
+    np.savez(buffer, ids=np.array(list(out), dtype=str), titles=np.array([c.title for c in out.values()], dtype=str),
+             tasks=np.array([c.tasks for c in out.values()], dtype=np.int64),
+             best=np.stack([c.best for c in out.values()]) if out else np.zeros((0, len(ref.clauses)), np.float32))
+    write_atomic(path, buffer.getvalue())
+    return out
+
+
+def prepare_coverage(session, plan: str | Document, ref_id: str, method: str | None = None,
+                     threshold: float | None = None) -> Coverage:
+    """The inputs of `gap_report` for `plan` (a corpus id, a file path or a Document)."""
+    from align.align import DEFAULT_METHOD
+
+    method = method or DEFAULT_METHOD
+    document = plan if isinstance(plan, Document) else session.corpus.resolve(plan)
+    ref = session.corpus.references([ref_id])[0]
+    th = coverage_threshold(session.aligner.fusion, threshold)
+    target = score_plans(session.aligner, [document], ref, method)[document.id]
+    plans = dict(corpus_coverage(session, ref, method))
+    plans.setdefault(document.id, target.summary())     # a plan outside the corpus joins the comparison
+    return Coverage(target, plans, th, plan_communes(session.corpus, [document]), method)
 
 
 def plan_communes(corpus, extra: Iterable[Document] = ()) -> dict[str, str]:
@@ -170,23 +257,24 @@ def _task_entry(doc: Document, row: int, score: float) -> dict[str, Any]:
     return {"id": task.id, "text": task.text, "score": round(float(score), 4)}
 
 
-def gap_report(target: PlanScores, corpus: Mapping[str, PlanScores], threshold: Threshold,
+def gap_report(target: PlanScores, plans: Mapping[str, PlanCoverage], threshold: Threshold,
                communes: Mapping[str, str]) -> dict[str, Any]:
-    """The gaps JSON: every clause with its serving tasks and peer coverage, items, gap ranking, orphans."""
+    """The gaps JSON: every clause with its serving tasks and peer coverage, items, gap ranking, orphans.
+
+    `plans` holds the corpus plans' best scores; peers are those of other communes.
+    """
     plan, ref, t = target.plan, target.ref, threshold.value
     own = communes.get(plan.id, plan.id)
-    others = [s for pid, s in corpus.items() if pid != plan.id]
-    peers = [s for s in others if communes.get(s.plan.id, s.plan.id) != own]
-    same = [s for s in others if communes.get(s.plan.id, s.plan.id) == own]
-    peer_cov = {s.plan.id: s.covered(t) for s in peers}
-    same_cov = {s.plan.id: s.covered(t) for s in same}
+    others = [c for pid, c in plans.items() if pid != plan.id]
+    peer_cov = {c.plan_id: c.covered(t) for c in others if communes.get(c.plan_id, c.plan_id) != own}
+    same_cov = {c.plan_id: c.covered(t) for c in others if communes.get(c.plan_id, c.plan_id) == own}
     best = target.best
     clauses = []
     for j, clause in enumerate(ref.clauses):
         column = target.scores[:, j]
         rows = [int(i) for i in np.argsort(-column, kind="stable") if column[i] >= t]
         covering = sorted(pid for pid, cov in peer_cov.items() if cov[j])
-        level, reason = applicable_level(clause, len(covering), len(peers))
+        level, reason = applicable_level(clause, len(covering), len(peer_cov))
         entry = {"clause_id": clause.id, "item": clause.item, "heading": clause.heading, "text": clause.text,
                  "kind": clause.kind, "level": level, "level_reason": reason, "covered": bool(best[j] >= t),
                  "best_score": round(float(best[j]), 4),
@@ -206,7 +294,7 @@ def gap_report(target: PlanScores, corpus: Mapping[str, PlanScores], threshold: 
                "applicable_covered": sum(c["level"] == COMMUNE and c["covered"] for c in clauses),
                "gaps": sum(1 for g in gaps if g["level"] == COMMUNE),
                "gaps_not_applicable": sum(1 for g in gaps if g["level"] != COMMUNE),
-               "orphans": len(orphans), "peer_plans": len(peers)}
+               "orphans": len(orphans), "peer_plans": len(peer_cov)}
     return {"plan": {**plan_header(plan), "commune": own}, "ref": ref.id, "threshold": t,
             "threshold_source": threshold.source, "summary": summary, "clauses": clauses, "items": items,
             "gaps": gaps, "orphans": orphans}
@@ -259,7 +347,15 @@ ITEM_COLUMNS = ("item", "clauses", "covered", "share", "status", "heading")
 ORPHAN_COLUMNS = ("id", "kind", "best_score", "best_clause", "text")
 
 
+TASKS_SHOWN = 5
+
+
 def clause_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per clause for tables and CSV: serving tasks as 'id (score)'."""
-    return [{**c, "tasks": [f"{t['id']} ({t['score']:.2f})" for t in c["tasks"]],
-             "covered": "yes" if c["covered"] else "no"} for c in report["clauses"]]
+    """One row per clause for tables and CSV: the best serving tasks as 'id (score)', then how many more."""
+    rows = []
+    for c in report["clauses"]:
+        tasks = [f"{t['id']} ({t['score']:.2f})" for t in c["tasks"][:TASKS_SHOWN]]
+        if len(c["tasks"]) > TASKS_SHOWN:
+            tasks.append(f"+{len(c['tasks']) - TASKS_SHOWN} more")
+        rows.append({**c, "tasks": tasks, "covered": "yes" if c["covered"] else "no"})
+    return rows

@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from align.errors import PlanAlignError
-from align.reports.gaps import PlanScores
+from align.reports.gaps import PlanCoverage
+from align.types import Document
 
 
-def reference_items(scores: Mapping[str, PlanScores]) -> list[dict[str, Any]]:
+def reference_items(ref: Document) -> list[dict[str, Any]]:
     """The items of the reference, in document order, with their heading and clause count."""
-    if not scores:
-        raise PlanAlignError("no plans to put in the coverage matrix")
-    ref = next(iter(scores.values())).ref
     items: dict[str, dict[str, Any]] = {}
     for clause in ref.clauses:
         entry = items.setdefault(clause.item, {"item": clause.item, "heading": clause.heading, "clauses": 0})
@@ -24,25 +22,25 @@ def reference_items(scores: Mapping[str, PlanScores]) -> list[dict[str, Any]]:
     return list(items.values())
 
 
-def coverage_matrix(scores: Mapping[str, PlanScores], threshold: float, communes: Mapping[str, str],
+def coverage_matrix(plans: Mapping[str, PlanCoverage], ref: Document, threshold: float, communes: Mapping[str, str],
                     highlight: str | None = None) -> dict[str, Any]:
     """JSON: {"ref", "threshold", "items": [...], "plans": [{"plan", "commune", "items": {item: share}, ...}]}."""
-    items = reference_items(scores)
-    ref = next(iter(scores.values())).ref
+    if not plans:
+        raise PlanAlignError("no plans to put in the coverage matrix")
+    items = reference_items(ref)
     item_of = [c.item for c in ref.clauses]
-    plans = []
-    for plan_id, plan_scores in scores.items():
-        covered = plan_scores.covered(threshold)
+    rows = []
+    for plan_id, plan in plans.items():
+        covered = plan.covered(threshold)
         counts = {i["item"]: 0 for i in items}
         for j, item in enumerate(item_of):
             counts[item] += bool(covered[j])
-        plans.append({"plan": plan_id, "title": plan_scores.plan.title,
-                      "commune": communes.get(plan_id, plan_id), "highlight": plan_id == highlight,
-                      "tasks": len(plan_scores.plan.tasks), "covered": int(covered.sum()), "clauses": len(item_of),
-                      "share": round(float(covered.mean()), 4) if len(item_of) else 0.0,
-                      "covered_items": counts,
-                      "items": {i["item"]: round(counts[i["item"]] / i["clauses"], 4) for i in items}})
-    return {"ref": ref.id, "threshold": threshold, "items": items, "plans": plans}
+        rows.append({"plan": plan_id, "title": plan.title, "commune": communes.get(plan_id, plan_id),
+                     "highlight": plan_id == highlight, "tasks": plan.tasks, "covered": int(covered.sum()),
+                     "clauses": len(item_of), "share": round(float(covered.mean()), 4) if len(item_of) else 0.0,
+                     "covered_items": counts,
+                     "items": {i["item"]: round(counts[i["item"]] / i["clauses"], 4) for i in items}})
+    return {"ref": ref.id, "threshold": threshold, "items": items, "plans": rows}
 
 
 def matrix_columns(matrix: Mapping[str, Any]) -> tuple[str, ...]:

@@ -61,27 +61,23 @@ def build_review(session, plan: str, method: str | None = None, threshold: float
 
     `ref` defaults to NQ 57 when the corpus has it, else to its first reference document.
     """
-    from align.align import DEFAULT_METHOD
     from align.reports.duplicates import plan_duplicates
-    from align.reports.gaps import corpus_scores, coverage_threshold, gap_report, plan_communes, score_plans
+    from align.reports.gaps import gap_report, prepare_coverage, score_plans
     from align.reports.matrix import coverage_matrix
 
-    method = method or DEFAULT_METHOD
     known_refs = [e.id for e in session.corpus.entries if e.kind == "reference"]
     if ref is None:
         ref = PRIMARY_REF if PRIMARY_REF in known_refs or not known_refs else known_refs[0]
-    document = session.corpus.resolve(plan)
-    th = coverage_threshold(session.aligner.fusion, threshold)
-    scores = corpus_scores(session, ref, method, document)
-    communes = plan_communes(session.corpus, [document])
-    gaps = gap_report(scores[document.id], scores, th, communes)
+    cov = prepare_coverage(session, plan, ref, method, threshold)
+    document, method = cov.target.plan, cov.method
+    gaps = gap_report(cov.target, cov.plans, cov.threshold, cov.communes)
     second = None
     if secondary and secondary in known_refs and secondary != ref:
         second_ref = session.corpus.references([secondary])[0]
         second = score_plans(session.aligner, [document], second_ref, method)[document.id]
     duplicates = plan_duplicates(session, document)
-    matrix = coverage_matrix(scores, th.value, communes, highlight=document.id)
-    return assemble_review(gaps, scores[document.id], second, duplicates, matrix, session.embedder.model_id, method)
+    matrix = coverage_matrix(cov.plans, cov.target.ref, cov.threshold.value, cov.communes, highlight=document.id)
+    return assemble_review(gaps, cov.target, second, duplicates, matrix, session.embedder.model_id, method)
 
 
 # -- flat views shared by Markdown, xlsx and HTML ---------------------------------------------
@@ -117,7 +113,7 @@ def task_columns(review: Mapping[str, Any]) -> tuple[str, ...]:
     return ("id", "task", *refs, "lead", "deadline", "orphan")
 
 
-GAP_COLUMNS = ("rank", "clause_id", "level", "peer_coverage", "best_score", "heading", "text")
+GAP_COLUMNS = ("rank", "clause_id", "item", "level", "peer_coverage", "best_score", "text")
 ITEM_COLUMNS = ("item", "clauses", "covered", "share", "status", "heading")
 ORPHAN_COLUMNS = ("id", "kind", "best_score", "best_clause", "lead", "text")
 DUPLICATE_COLUMNS = ("kind", "score", "similarity", "a_id", "a", "b_id", "b")

@@ -31,6 +31,11 @@ def make_plan(doc_id: str, texts: list[str], commune: str | None = None) -> Docu
                     meta={"commune": commune or doc_id})
 
 
+def summaries(scores: dict[str, PlanScores]) -> dict:
+    """The corpus view gap_report and coverage_matrix take: each plan's best scores."""
+    return {pid: s.summary() for pid, s in scores.items()}
+
+
 def scores_for(plan: Document, ref: Document, cells: dict[tuple[int, str], float]) -> PlanScores:
     """A score matrix that is 0.1 everywhere except the (task row, clause id) cells given."""
     matrix = np.full((len(plan.tasks), len(ref.clauses)), 0.1, dtype=np.float32)

@@ -7,14 +7,14 @@ from align.reports.gaps import (COMMUNE, GUIDANCE, NATIONAL, Threshold, applicab
 from align.retrieval.fusion import Fusion
 from align.types import Clause
 
-from .conftest import make_plan, scores_for
+from .conftest import make_plan, scores_for, summaries
 
 T = Threshold(0.5, "test")
 
 
 def _report(small_corpus, threshold=T):
     plan, scores, communes = small_corpus
-    return gap_report(scores[plan.id], scores, threshold, communes)
+    return gap_report(scores[plan.id], summaries(scores), threshold, communes)
 
 
 def _clause(report, clause_id):
@@ -77,7 +77,7 @@ def test_gap_report_ranks_the_most_peer_covered_gap_first(ref):
     for i, (pid, doc) in enumerate(peers.items()):   # III.1.2 covered by all three peers, III.5.1 by one
         cells = {(0, "III.1.2"): 0.9} if i else {(0, "III.1.2"): 0.9, (0, "III.5.1"): 0.9}
         scores[pid] = scores_for(doc, ref, cells)
-    report = gap_report(scores["p"], scores, T, {k: k for k in scores})
+    report = gap_report(scores["p"], summaries(scores), T, {k: k for k in scores})
     ranked = [g["clause_id"] for g in report["gaps"]]
     assert ranked[:2] == ["III.1.2", "III.5.1"]
     assert _clause(report, "III.1.2")["gap_rank"] == 1
@@ -106,7 +106,7 @@ def test_gap_report_keeps_non_commune_clauses_out_of_headline_gaps(small_corpus)
 def test_gap_report_of_a_plan_without_tasks_covers_nothing(ref):
     empty = make_plan("empty", [])
     scores = {"empty": scores_for(empty, ref, {})}
-    report = gap_report(scores["empty"], scores, T, {})
+    report = gap_report(scores["empty"], summaries(scores), T, {})
     assert report["summary"]["covered"] == 0 and report["orphans"] == []
 
 
@@ -129,9 +129,10 @@ def test_text_level_reads_only_the_first_sentence():
     assert text_level(clause)[0] == COMMUNE
 
 
-def test_applicable_level_peers_overrule_a_national_text():
+def test_applicable_level_most_peers_overrule_a_national_text():
     clause = Clause("r", "X.1", "Hoàn thiện quy định pháp luật về dữ liệu.", "h")
-    assert applicable_level(clause, peers_covering=1, peers=4)[0] == NATIONAL
+    assert applicable_level(clause, peers_covering=2, peers=4)[0] == NATIONAL
+    assert applicable_level(clause, peers_covering=2, peers=2)[0] == NATIONAL
     level, reason = applicable_level(clause, peers_covering=3, peers=4)
     assert level == COMMUNE and "3 of 4" in reason
 
@@ -149,10 +150,10 @@ def test_applicable_level_peers_demote_a_target_nobody_takes_up():
 
 # -- scoring through the aligner ------------------------------------------------------------------
 def _real_report(session, plan_id, ref="nq57"):
-    from align.reports.gaps import corpus_scores, plan_communes
+    from align.reports.gaps import prepare_coverage
 
-    scores = corpus_scores(session, ref, "hybrid")
-    return gap_report(scores[plan_id], scores, coverage_threshold(session.aligner.fusion), plan_communes(session.corpus))
+    cov = prepare_coverage(session, plan_id, ref)
+    return gap_report(cov.target, cov.plans, cov.threshold, cov.communes)
 
 
 def test_score_plans_in_one_chunk_matches_each_plan_alone(mini_session):
@@ -190,3 +191,66 @@ def test_binh_giang_science_plan_peers_are_the_other_communes(real_session):
     assert report["summary"]["peer_plans"] == 3
     assert all("binh-giang-nq57-2026" not in c["peers"] for c in report["clauses"])
     assert max(c["peer_coverage"] for c in report["clauses"]) <= 3
+
+
+def test_corpus_coverage_matches_fresh_scores(mini_session):
+    from align.reports.gaps import corpus_coverage, score_plans
+
+    ref = mini_session.corpus.references()[0]
+    cached = corpus_coverage(mini_session, ref, "hybrid")
+    fresh = score_plans(mini_session.aligner, mini_session.corpus.plans(), ref, "hybrid")
+    assert set(cached) == set(fresh)
+    for pid, scores in fresh.items():
+        assert np.allclose(cached[pid].best, scores.best, atol=1e-6) and cached[pid].tasks == len(scores.plan.tasks)
+
+
+def _cache_file(session, ref):
+    from align.paths import cache_dir
+    from align.reports.gaps import _coverage_key
+
+    return cache_dir("coverage") / f"{_coverage_key(session, ref, 'hybrid')}.npz"
+
+
+def test_corpus_coverage_reads_its_cache_file(mini_session):
+    from align.reports.gaps import corpus_coverage
+
+    ref = mini_session.corpus.references()[0]
+    corpus_coverage(mini_session, ref, "hybrid")
+    path = _cache_file(mini_session, ref)
+    try:
+        np.savez(path, ids=np.array(["p"]), titles=np.array(["t"]), tasks=np.array([3]),
+                 best=np.full((1, len(ref.clauses)), 0.25, np.float32))
+        cached = corpus_coverage(mini_session, ref, "hybrid")
+        assert list(cached) == ["p"] and cached["p"].tasks == 3 and float(cached["p"].best[0]) == 0.25
+    finally:
+        path.unlink()
+
+
+def test_corpus_coverage_recomputes_an_unreadable_cache(mini_session):
+    from align.reports.gaps import corpus_coverage
+
+    ref = mini_session.corpus.references()[0]
+    path = _cache_file(mini_session, ref)
+    path.write_bytes(b"not an npz file")
+    assert set(corpus_coverage(mini_session, ref, "hybrid")) == {"xa-an-phu", "xa-binh-minh"}
+    assert np.load(path)["ids"].tolist() == ["xa-an-phu", "xa-binh-minh"]
+
+
+def test_prepare_coverage_adds_a_plan_outside_the_corpus(mini_session, tmp_path):
+    from align.reports.gaps import prepare_coverage
+
+    path = tmp_path / "xa-moi.txt"
+    path.write_text("I. NHIỆM VỤ\n- Tuyên truyền chuyển đổi số trên loa truyền thanh.\n", encoding="utf-8")
+    cov = prepare_coverage(mini_session, str(path), "ref-mini")
+    assert cov.target.plan.id == "xa-moi" and set(cov.plans) == {"xa-an-phu", "xa-binh-minh", "xa-moi"}
+    report = gap_report(cov.target, cov.plans, cov.threshold, cov.communes)
+    assert report["summary"]["peer_plans"] == 2
+
+
+def test_clause_rows_show_the_best_tasks_then_how_many_more(ref):
+    from align.reports.gaps import TASKS_SHOWN, clause_rows
+
+    plan = make_plan("p", [f"Việc số {i}." for i in range(TASKS_SHOWN + 2)])
+    scores = scores_for(plan, ref, {(i, "III.1.1"): 0.9 - i / 100 for i in range(TASKS_SHOWN + 2)})
+    row = clause_rows(gap_report(scores, summaries({"p": scores}), T, {}))[1]
+    assert row["tasks"][0] == "t1 (0.90)" and row["tasks"][-1] == "+2 more" and row["covered"] == "yes"
