@@ -5,6 +5,7 @@ on first use; the CLI and the reports ask a `Session` instead of repeating it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -12,18 +13,16 @@ from align.corpus import Corpus
 from align.embed.backends import DEFAULT_MODEL
 
 
+@dataclass
 class Session:
     """Lazily built corpus, embedder, index and aligner for one (corpus, model)."""
 
-    def __init__(self, corpus: str | Path | None = None, model: str = DEFAULT_MODEL,
-                 index_dir: str | Path | None = None, rebuild: bool = True, approx: bool | None = None,
-                 progress: bool = True) -> None:
-        self.corpus_dir = corpus
-        self.model = model
-        self.index_dir = index_dir
-        self.rebuild = rebuild
-        self.approx = approx
-        self.progress = progress
+    corpus_dir: str | Path | None = None
+    model: str = DEFAULT_MODEL
+    index_dir: str | Path | None = None
+    rebuild: bool = True
+    approx: bool | None = None
+    progress: bool = True
 
     @cached_property
     def corpus(self) -> Corpus:
