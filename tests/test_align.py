@@ -3,9 +3,12 @@ import pytest
 from align.session import Session
 
 
-@pytest.fixture()
-def mini_session(mini_corpus, tmp_path):
-    return Session(mini_corpus, index_dir=tmp_path / "idx", progress=False)
+@pytest.fixture(scope="module")
+def mini_session(tmp_path_factory):
+    """One index over the (unmodified) mini corpus for the module."""
+    from tests.conftest import MINI_CORPUS
+
+    return Session(MINI_CORPUS, index_dir=tmp_path_factory.mktemp("idx"), progress=False)
 
 
 def _best(alignment, text_fragment, doc_id):

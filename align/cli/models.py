@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, _check_format, _setup, app
+from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, _check_format, _session, _setup, app
 
 models_app = typer.Typer(no_args_is_help=True, help="The project's own embedding models (built, never downloaded).")
 app.add_typer(models_app, name="models")
@@ -85,3 +85,22 @@ def pairs_cmd(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOp
     rows.append({"source": "all", "commune": "", "pairs": len(pairs)})
     render(rows, ("source", "commune", "pairs"), fmt, data={"pairs": rows, "sha256": pairs_hash(pairs)},
            title="Training pairs")
+
+
+@models_app.command("eval")
+def eval_cmd(name: Annotated[str, typer.Argument(help="A registry model (e.g. e5-plan).")],
+             corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False) -> None:
+    """Score a registry model on eval/labels.jsonl (leave-one-commune-out) and record the figures in it."""
+    from align.cli.evaluate import EVAL_COLUMNS
+    from align.cli.output import render
+    from align.evaluate import LABELS_PATH, evaluate_session, read_labels
+    from align.models.registry import eval_figures, loco_variants, record_eval, resolve_model
+
+    _check_format(fmt)
+    directory = resolve_model(name)
+    variants = loco_variants(name)
+    groups = {commune: _session(corpus, v, quiet=quiet) for commune, v in variants.items()} if variants else None
+    result = evaluate_session(_session(corpus, name, quiet=quiet), read_labels(LABELS_PATH), group_sessions=groups,
+                              name=f"{name} (loco)" if variants else None)
+    record_eval(directory, eval_figures(result["rows"], loco=bool(variants)))
+    render(result["rows"], EVAL_COLUMNS, fmt, title=f"{name}: clause-level retrieval against eval/labels.jsonl")

@@ -71,7 +71,7 @@ class SentenceTransformerEmbedder(Embedder):
 def _directory_fingerprint(path: Path) -> str:
     """A short hash of a model directory's file names, sizes and mtimes: changes when it is rebuilt."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    for file in sorted(p for p in path.rglob("*") if p.is_file() and p.name != "plan_align_model.json"):
         stat = file.stat()
         digest.update(f"{file.relative_to(path)}:{stat.st_size}:{int(stat.st_mtime)}".encode())
     return digest.hexdigest()[:12]

@@ -14,10 +14,10 @@ import logging
 import os
 import shutil
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from align.errors import ModelError
 from align.models.pairs import TrainingPair
@@ -46,17 +46,26 @@ class TrainSettings:
     hard_negatives: bool = True
 
 
-def _seed_everything(seed: int, threads: int) -> None:
+@contextmanager
+def _seeded(seed: int, threads: int) -> Iterator[None]:
+    """Seed every generator and pin torch's threads for one run; torch's globals are restored after."""
     import random
 
     import numpy as np
     import torch
 
+    old_threads = torch.get_num_threads()
+    old_deterministic = torch.are_deterministic_algorithms_enabled()
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(max(1, threads))
     torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old_threads)
+        torch.use_deterministic_algorithms(old_deterministic)
 
 
 def freeze_token_embeddings(model) -> int:
@@ -132,17 +141,28 @@ def finetune(base_dir: str | Path, pairs: Sequence[TrainingPair], out_dir: str |
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
-        from sentence_transformers import (SentenceTransformer, SentenceTransformerTrainer,
-                                           SentenceTransformerTrainingArguments)
-        from sentence_transformers.base.sampler import BatchSamplers
-        from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-        from transformers import PrinterCallback
+        import accelerate  # noqa: F401  (the trainer needs it; fail early with a clear message)
+        import datasets  # noqa: F401
+        from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ModelError(f"training needs sentence-transformers[train] (datasets, accelerate): {exc}") from exc
 
-    _seed_everything(settings.seed, settings.threads)
+    with _seeded(settings.seed, settings.threads):
+        figures = _train(SentenceTransformer(str(base_dir), device="cpu", local_files_only=True), pairs,
+                         Path(out_dir), settings, progress, label, manifest)
+    log.info("%s: %d steps on %d pairs in %.0f s (loss %s -> %s)", label, figures["steps"], len(pairs),
+             figures["train_seconds"], figures["loss_first"], figures["loss_last"])
+    return figures
+
+
+def _train(model, pairs: Sequence[TrainingPair], out_dir: Path, settings: TrainSettings, progress: bool,
+           label: str, manifest: dict[str, Any] | None) -> dict[str, Any]:
+    from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+    from sentence_transformers.base.sampler import BatchSamplers
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from transformers import PrinterCallback
+
     started = time.perf_counter()
-    model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
     inference_length = model.max_seq_length
     model.max_seq_length = min(settings.max_seq_length, inference_length or settings.max_seq_length)
     frozen_rows = freeze_token_embeddings(model) if settings.freeze_token_embeddings else 0
@@ -168,6 +188,7 @@ def finetune(base_dir: str | Path, pairs: Sequence[TrainingPair], out_dir: str |
         shutil.rmtree(stage / "checkpoints", ignore_errors=True)
         model.max_seq_length = inference_length
         model.save(str(stage))
+        _keep_no_pooler(model, stage)
         figures = {
             "pairs": len(pairs), "steps": int(result.global_step),
             "train_seconds": round(time.perf_counter() - started, 1),
@@ -179,6 +200,21 @@ def finetune(base_dir: str | Path, pairs: Sequence[TrainingPair], out_dir: str |
         }
         (stage / MANIFEST).write_text(json.dumps({**(manifest or {}), "training": figures}, ensure_ascii=False,
                                                  indent=2) + "\n", encoding="utf-8")
-    log.info("%s: %d steps on %d pairs in %.0f s (loss %s -> %s)", label, figures["steps"], len(pairs),
-             figures["train_seconds"], figures["loss_first"], figures["loss_last"])
     return figures
+
+
+def _keep_no_pooler(model, directory: Path) -> None:
+    """Record that a BERT module was built without its pooler, as the base model said.
+
+    sentence-transformers 6 writes its module config without the base's model arguments,
+    so a reload would add an untrained pooler (unused by mean pooling, but initialised at
+    random and reported as missing weights on every load).
+    """
+    for module in model.modules():
+        auto_model = getattr(module, "auto_model", None)
+        if auto_model is None or getattr(auto_model, "pooler", False) is not None:
+            continue
+        path = directory / "sentence_bert_config.json"
+        config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        config.setdefault("model_kwargs", {})["add_pooling_layer"] = False
+        path.write_text(json.dumps(config, indent=4) + "\n", encoding="utf-8")

@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from align.corpus import Corpus
-from align.errors import ModelError
+from align.errors import CorpusError, ModelError
 from align.types import Clause, Document, GROUP
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class _Miner:
     def __init__(self, corpus: Corpus, negatives: bool) -> None:
         try:
             self.nq57, self.nq03 = corpus.document(NQ57), corpus.document(NQ03)
-        except Exception as exc:
+        except CorpusError as exc:
             raise ModelError(f"training pairs need the references {NQ57!r} and {NQ03!r} in the corpus "
                              f"({exc})") from exc
         self.corpus = corpus

@@ -125,12 +125,14 @@ def build_base_model(out_dir: Path | None = None, corpus_dir: str | Path | None 
     except CorpusError as exc:
         log.warning("no corpus to verify the rebuild on (%s); using built-in sentences", exc)
         sentences = None
-    with progress_bar(1, f"building {BASE}", enabled=progress):
-        return build_base(Path(out_dir or model_dir(BASE)), verify=True, progress=progress, sentences=sentences)
+    with progress_bar(1, f"building {BASE} (~2 min)", enabled=progress) as bar:
+        manifest = build_base(Path(out_dir or model_dir(BASE)), verify=True, progress=progress, sentences=sentences)
+        bar.advance()
+    return manifest
 
 
 def _train(spec: ModelSpec, out_dir: Path, pairs, corpus, held_out: str | None, settings: TrainSettings,
-           progress: bool) -> dict[str, Any]:
+           progress: bool, loco: dict[str, str] | None = None) -> dict[str, Any]:
     from align.models.finetune import finetune
     from align.models.pairs import pairs_hash, source_counts
 
@@ -143,6 +145,7 @@ def _train(spec: ModelSpec, out_dir: Path, pairs, corpus, held_out: str | None, 
         "corpus_sha256": corpus.content_hash(), "held_out_commune": held_out,
         "pairs_sha256": pairs_hash(pairs), "pairs_by_source": source_counts(pairs),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **({"loco": loco} if loco is not None else {}),
     }
     figures = finetune(base_dir, pairs, out_dir, settings, progress=progress, label=f"training {out_dir.name}",
                        manifest=manifest)
@@ -160,7 +163,11 @@ def _trainable(name: str) -> ModelSpec:
 def build_adapted(name: str = "e5-plan", out_dir: Path | None = None, loco: bool = True,
                   corpus_dir: str | Path | None = None, progress: bool = False,
                   settings: TrainSettings | None = None) -> dict[str, Any]:
-    """Train an adapted model and, with `loco`, its leave-one-commune-out variants; returns its manifest."""
+    """Train an adapted model and, with `loco`, its leave-one-commune-out variants; returns its manifest.
+
+    The manifest names the variants either way ("loco"); without `loco` they are trained
+    when the evaluation first asks for them.
+    """
     from align.corpus import Corpus
     from align.models.pairs import mine_pairs
 
@@ -169,16 +176,27 @@ def build_adapted(name: str = "e5-plan", out_dir: Path | None = None, loco: bool
     out_dir = Path(out_dir or model_dir(name))
     corpus = Corpus(corpus_dir)
     pairs = mine_pairs(corpus)
-    manifest = _train(spec, out_dir, pairs, corpus, None, settings, progress)
-    return build_variants(out_dir, corpus, pairs, progress) if loco else manifest
+    manifest = _train(spec, out_dir, pairs, corpus, None, settings, progress, plan_variants(out_dir.name, pairs))
+    if loco:
+        build_variants(out_dir, corpus, pairs, progress)
+    return manifest
 
 
-def build_variants(directory: Path, corpus=None, pairs=None, progress: bool = False) -> dict[str, Any]:
-    """Train the missing leave-one-commune-out variants of a built model, beside it.
+def plan_variants(name: str, pairs) -> dict[str, str]:
+    """Commune -> name of the model trained without its pairs.
 
-    Variants use the model's own recorded settings. A commune that contributes no pairs
-    would get exactly the full model's training, so the full model stands in for it.
-    The mapping commune -> directory name is recorded in the model's manifest ("loco").
+    A commune that contributes no pairs would get exactly the full model's training, so
+    the full model stands in for it.
+    """
+    communes_with_pairs = dict.fromkeys(p.commune for p in pairs if p.commune)
+    return {c: f"{name}{LOCO_INFIX}{slug(c)}" for c in communes_with_pairs}
+
+
+def build_variants(directory: Path, corpus=None, pairs=None, progress: bool = False) -> dict[str, str]:
+    """Train the variants a built adapted model names that are missing or stale, beside it.
+
+    Variants use the model's own recorded settings. Returns commune -> directory name for
+    every commune of the corpus (the full model's own name for communes without pairs).
     """
     from align.corpus import Corpus
     from align.models.pairs import communes, mine_pairs, pairs_hash, without_commune
@@ -194,43 +212,44 @@ def build_variants(directory: Path, corpus=None, pairs=None, progress: bool = Fa
     if pairs_hash(pairs) != manifest["pairs_sha256"]:
         raise ModelError(f"{directory}: the corpus now gives other training pairs than the model was trained "
                          f"on; rebuild it with `plan-align models build`")
-    variants: dict[str, str] = {}
-    for commune in communes(corpus):
+    planned = manifest.get("loco") or plan_variants(directory.name, pairs)
+    for commune, name in planned.items():
         kept = without_commune(pairs, commune)
-        if len(kept) == len(pairs):
-            variants[commune] = directory.name
-            continue
-        variant_dir = directory.parent / f"{directory.name}{LOCO_INFIX}{slug(commune)}"
-        built = read_manifest(variant_dir) or {}
+        built = read_manifest(directory.parent / name) or {}
         if (built.get("pairs_sha256"), built.get("training", {}).get("settings")) != (pairs_hash(kept), recorded):
-            _train(spec, variant_dir, kept, corpus, commune, TrainSettings(**recorded), progress)
-        variants[commune] = variant_dir.name
-    manifest = {**manifest, "loco": variants}
-    write_manifest(directory, manifest)
-    return manifest
+            _train(spec, directory.parent / name, kept, corpus, commune, TrainSettings(**recorded), progress)
+    return {c: planned.get(c, directory.name) for c in communes(corpus)}
 
 
 def loco_variants(spec: str) -> dict[str, str] | None:
     """Commune -> model spec that never saw the commune's pairs, for a model trained that way.
 
-    A registry name of an adapted model trains its missing variants first; an `st:PATH`
-    directory answers from its manifest. None for models without variants (e5, the base,
-    a plain st:PATH).
+    For an adapted model (a registry name, or an `st:PATH` built by `models build`) the
+    missing variants are trained first. None for models without variants (e5, the base,
+    any other st:PATH).
     """
     if spec.startswith("st:"):
         directory = Path(spec[3:]).expanduser()
-        manifest = read_manifest(directory) or {}
     elif spec in REGISTRY and REGISTRY[spec].base:
         directory = resolve_model(spec)
-        manifest = read_manifest(directory) or {}
-        if "loco" not in manifest:
-            manifest = build_variants(directory, progress=True)
     else:
         return None
-    variants = manifest.get("loco")
-    if not variants:
+    manifest = read_manifest(directory) or {}
+    if manifest.get("kind") != "adapted":
         return None
+    variants = build_variants(directory, progress=True)
     return {commune: f"st:{directory.parent / name}" for commune, name in variants.items()}
+
+
+def eval_figures(rows: list[dict[str, Any]], loco: bool) -> dict[str, Any]:
+    """Eval rows ({method, ref, n, mrr, hit@1, hit@5, ...}) as manifest figures keyed "method ref"."""
+    keys = ("n", "mrr", "hit@1", "hit@5", "ndcg@5", "item@1")
+    figures: dict[str, Any] = {"loco": loco, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    for row in rows:
+        method = str(row["method"]).split()[0]
+        figures[f"{method} {row['ref']}"] = {k: (round(row[k], 4) if isinstance(row.get(k), float) else row.get(k))
+                                             for k in keys}
+    return figures
 
 
 def record_eval(directory: Path, figures: dict[str, Any]) -> None:

@@ -1,7 +1,5 @@
 import json
 
-import pytest
-
 PLAN = "xa-an-phu"
 
 
@@ -93,12 +91,3 @@ def test_cli_index_build_then_info_reports_fresh(run_cli, fixtures_dir, tmp_path
     assert built.returncode == 0 and "clauses" in built.stdout
     manifest = json.loads(info.stdout)
     assert manifest["stale"] is None and manifest["counts"]["documents"] == 3
-
-
-@pytest.mark.corpus
-def test_cli_align_real_plan_json_has_both_references(run_cli, corpus_dir, real_session, real_index_dir):
-    real_session.index  # shares the run's real index instead of building another
-    result = run_cli("align", "binh-thanh-nq57-2026", "--corpus", corpus_dir, "--index-dir", real_index_dir,
-                     "--format", "json", "-q")
-    assert result.returncode == 0, result.stderr
-    _valid_alignment(json.loads(result.stdout), {"nq57", "nq03"})
