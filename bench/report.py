@@ -170,7 +170,8 @@ def write_report(results: dict, out: Path, plot: Path) -> None:
     if errors:
         lines += ["", "## Stages that failed", ""] + [f"- N = {n:,}, {path}: {msg}" for n, path, msg in errors]
     for key, title in (("profile_analyze", "Profile: cold analyze() of 400 task texts (cProfile, by own time)"),
-                       ("profile_build", "Profile: CorpusIndex.build, warm caches (cProfile, by own time)")):
+                       ("profile_build", f"Profile: CorpusIndex.build at N = {results['args'].get('profile_size')}, "
+                                         "warm caches (cProfile, by own time)")):
         if results.get(key):
             lines += ["", f"## {title}", "", "```", *results[key], "```"]
     if plotted:
