@@ -2,7 +2,7 @@
 
 A `VectorStore` holds the records of one kind of unit (reference clauses, or commune
 tasks), their L2-normalised vectors and a FAISS inner-product index over them:
-exact (`IndexFlatIP`) up to `APPROX_THRESHOLD` vectors, HNSW above it or on request,
+exact (`IndexFlatIP`) up to `APPROX_THRESHOLD` vectors (a national corpus stays exact: bench/RESULTS.md), HNSW above it or on request,
 with its recall@10 against exact measured at build time and kept in the manifest.
 
 Directory layout (fixed names): manifest.json, records.jsonl, vectors.npy, faiss.index.
@@ -25,10 +25,10 @@ from align.types import IndexRecord
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-APPROX_THRESHOLD = 50_000
+APPROX_THRESHOLD = 1_000_000
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 256
 RECALL_SAMPLE = 500
 
 

@@ -102,7 +102,7 @@ def corpus_list(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: Quiet
 @index_app.command("build")
 def index_build(corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
                 approx: Annotated[bool, typer.Option("--approx", help="Use an approximate (HNSW) index "
-                                                     "even below 50,000 vectors.")] = False,
+                                                     "even below 1,000,000 vectors.")] = False,
                 quiet: QuietOpt = False) -> None:
     """Build (or rebuild) the index of the corpus for a model."""
     session = _session(corpus, model, index_dir, quiet=quiet, approx=True if approx else None)
