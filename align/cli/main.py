@@ -144,20 +144,15 @@ def align(plan: Annotated[str, typer.Argument(help="A plan: corpus document id o
            title=f"{result.plan.id} ({result.method}, {result.model_id})", out=out)
 
 
-def _register_optional() -> None:
-    """Commands living in their own modules (they import this app and add themselves)."""
-    import importlib
-
-    for name in ("align.cli.evaluate", "align.cli.review", "align.cli.models"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+def _register_commands() -> None:
+    """Commands living in their own modules register themselves on `app` when imported."""
+    import align.cli.evaluate  # noqa: F401
+    import align.cli.models  # noqa: F401
+    import align.cli.review  # noqa: F401
 
 
 def main() -> None:
-    _register_optional()
+    _register_commands()
     try:
         app()
     except PlanAlignError as exc:
