@@ -73,7 +73,7 @@ class Aligner:
 
     def _doc_clauses(self, doc_id: str) -> tuple[list[IndexRecord], np.ndarray, list[int]]:
         store = self.index.clauses
-        rows = [i for i, r in enumerate(store.records) if r.doc_id == doc_id]
+        rows = store.doc_rows(doc_id).tolist()
         return [store.records[i] for i in rows], np.asarray(store.vectors[rows], dtype=np.float32), rows
 
     # -- scoring ------------------------------------------------------------------

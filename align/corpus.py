@@ -134,6 +134,15 @@ class Corpus:
             raise CorpusError(f"{plan}: neither a document id in {self.root / 'manifest.json'} nor a file")
         return load_document(path, doc_id=path.stem)
 
+    def fingerprint(self, doc_id: str) -> str:
+        """Changes whenever what parsing one document depends on changes: its file or its entry."""
+        entry = self.entry(doc_id)
+        file = self.root / entry.path
+        digest = hashlib.sha256(json.dumps([entry.id, entry.path, entry.kind, entry.level, entry.title],
+                                           ensure_ascii=False).encode("utf-8"))
+        digest.update(file.read_bytes() if file.is_file() else b"<missing>")
+        return digest.hexdigest()
+
     def content_hash(self) -> str:
         """Changes whenever the manifest or any document file changes."""
         digest = hashlib.sha256((self.root / "manifest.json").read_bytes())

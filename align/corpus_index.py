@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 from align import __version__
 from align.corpus import Corpus
 from align.embed.base import Embedder
@@ -29,6 +31,7 @@ from align.embed.cache import EmbeddingCache, encode_cached
 from align.errors import IndexStoreError
 from align.index import FORMAT_VERSION, VectorStore
 from align.paths import atomic_dir
+from align.records import RecordTable
 from align.types import Document, IndexRecord
 
 log = logging.getLogger(__name__)
@@ -76,36 +79,51 @@ class CorpusIndex:
     @classmethod
     def build(cls, corpus: Corpus, embedder: Embedder, directory: str | Path | None = None,
               approx: bool | None = None, progress: bool = True,
-              cache: EmbeddingCache | None = None) -> "CorpusIndex":
+              cache: EmbeddingCache | None = None, incremental: bool = True) -> "CorpusIndex":
+        """Build and publish a new index of `corpus`.
+
+        With `incremental`, documents unchanged since the current build (same file, same
+        manifest entry, same model and plan-align version) are carried over as they are:
+        only new or changed documents are parsed, analysed and embedded.
+        """
         directory = Path(directory) if directory else default_index_dir(embedder.model_id)
         cache = cache if cache is not None else EmbeddingCache()
         with _locked(directory):
-            clauses = [r for doc in corpus.references() for r in clause_records(doc)]
-            tasks = [r for doc in corpus.plans() for r in task_records(doc)]
+            previous = _previous_build(directory, embedder) if incremental else None
+            fingerprints = {e.id: corpus.fingerprint(e.id) for e in corpus.entries}
+            reused = {doc_id for doc_id, fp in fingerprints.items()
+                      if previous is not None and previous.manifest.get("documents", {}).get(doc_id) == fp}
             stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6}"
             build_dir = directory / "builds" / stamp
             with atomic_dir(build_dir) as tmp:
                 stores = {}
-                for name, records in (("clauses", clauses), ("tasks", tasks)):
-                    vectors = encode_cached(embedder, [r.text for r in records],
-                                            kind="passage" if name == "clauses" else "query",
-                                            cache=cache, progress=progress)
-                    store = VectorStore.build(records, vectors, embedder.model_id, approx=approx)
+                for name, kind, make in (("clauses", "passage", clause_records), ("tasks", "query", task_records)):
+                    ids = [e.id for e in corpus.entries if (e.kind == "reference") == (name == "clauses")]
+                    old = (previous.clauses if name == "clauses" else previous.tasks) if previous else None
+                    old_bm25 = (previous.clause_bm25 if name == "clauses" else previous.task_bm25) if previous else None
+                    fresh = [r for doc_id in ids if doc_id not in reused for r in make(corpus.document(doc_id))]
+                    vectors = encode_cached(embedder, [r.text for r in fresh], kind=kind, cache=cache,
+                                            progress=progress)
+                    store, bm25 = _assemble(ids, reused, old, old_bm25, fresh, vectors, embedder, approx)
                     store.save(tmp / name)
-                    _build_bm25(records).save(tmp / name / "bm25")
+                    bm25.save(tmp / name / "bm25")
                     stores[name] = store
                 manifest = {"format_version": FORMAT_VERSION, "package_version": __version__,
                             "model_id": embedder.model_id, "dimension": embedder.dim, "metric": "inner_product",
                             "corpus": str(corpus.root), "corpus_hash": corpus.content_hash(),
-                            "counts": {"documents": len(corpus.entries), "clauses": len(clauses),
-                                       "tasks": len(tasks)},
+                            "counts": {"documents": len(corpus.entries), "clauses": len(stores["clauses"]),
+                                       "tasks": len(stores["tasks"])},
                             "index_type": {k: s.manifest()["index_type"] for k, s in stores.items()},
                             "recall_at_10": {k: s.recall_at_10 for k, s in stores.items()},
+                            "documents": fingerprints,
+                            "build": {"reused_documents": len(reused),
+                                      "parsed_documents": len(fingerprints) - len(reused)},
                             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
             _publish(directory, build_dir)
-        log.info("index built in %s: %d clauses, %d tasks", directory, len(clauses), len(tasks))
+        log.info("index built in %s: %d clauses, %d tasks (%d documents reused, %d parsed)", directory,
+                 len(stores["clauses"]), len(stores["tasks"]), len(reused), len(fingerprints) - len(reused))
         return cls.load(directory)
 
     # -- load ---------------------------------------------------------------------
@@ -170,6 +188,49 @@ def _build_bm25(records: list[IndexRecord]):
     from align.text.analyze import analyze
 
     return BM25Index().fit([analyze(r.text) for r in records], [r.uid for r in records])
+
+
+def _previous_build(directory: Path, embedder: Embedder) -> "CorpusIndex | None":
+    """The current build when its units can be carried into a new one, else None."""
+    if not (directory / "current").exists():
+        return None
+    try:
+        previous = CorpusIndex.load(directory)
+    except IndexStoreError as exc:
+        log.warning("not reusing the current index: %s", exc)
+        return None
+    m = previous.manifest
+    if (m.get("model_id"), m.get("dimension"), m.get("package_version")) != (embedder.model_id, embedder.dim,
+                                                                             __version__):
+        return None
+    return previous
+
+
+def _assemble(ids: list[str], reused: set[str], old: VectorStore | None, old_bm25, fresh: list[IndexRecord],
+              fresh_vectors: np.ndarray, embedder: Embedder, approx: bool | None):
+    """The store and BM25 index of documents `ids`, in that order: reused rows from `old`, the rest fresh."""
+    from align.retrieval.bm25 import BM25Index
+
+    kept = np.array([row for row, doc_id in enumerate(old.doc_ids) if doc_id in reused] if old else [],
+                    dtype=np.int64)
+    sources: dict[str, list[int]] = {}  # document -> positions in (kept rows, then fresh records)
+    for position, row in enumerate(kept):
+        sources.setdefault(old.doc_ids[row], []).append(position)
+    for position, record in enumerate(fresh, start=len(kept)):
+        sources.setdefault(record.doc_id, []).append(position)
+    order = np.array([p for doc_id in ids for p in sources.get(doc_id, [])], dtype=np.int64)
+    from_old = order < len(kept)
+    vectors = np.zeros((len(order), embedder.dim), dtype=np.float32)
+    if from_old.any():
+        vectors[from_old] = old.vectors[kept[order[from_old]]]
+    vectors[~from_old] = fresh_vectors[order[~from_old] - len(kept)]
+    fresh_table, fresh_bm25 = RecordTable.from_records(fresh), _build_bm25(fresh)
+    if old is not None:
+        records = RecordTable.concat([old.records.take(kept), fresh_table]).take(order)
+        bm25 = BM25Index.concat([old_bm25.take(kept), fresh_bm25]).take(order)
+    else:
+        records, bm25 = fresh_table.take(order), fresh_bm25.take(order)
+    return VectorStore.build(records, vectors, embedder.model_id, approx=approx), bm25
 
 
 @contextmanager

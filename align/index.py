@@ -5,13 +5,14 @@ tasks), their L2-normalised vectors and a FAISS inner-product index over them:
 exact (`IndexFlatIP`) up to `APPROX_THRESHOLD` vectors (a national corpus stays exact: bench/RESULTS.md), HNSW above it or on request,
 with its recall@10 against exact measured at build time and kept in the manifest.
 
-Directory layout (fixed names): manifest.json, records.jsonl, vectors.npy, faiss.index.
+Directory layout (fixed names): manifest.json, records.jsonl + columns.json (align.records),
+vectors.npy, and faiss.index for an HNSW store (a flat index is built from vectors.npy on
+first search).
 """
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
@@ -20,32 +21,35 @@ import numpy as np
 from align import __version__
 from align.errors import IndexStoreError
 from align.paths import atomic_dir
+from align.records import RecordTable
 from align.types import IndexRecord
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 APPROX_THRESHOLD = 1_000_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 256
 RECALL_SAMPLE = 500
+SIZED_FILES = ("records.jsonl", "columns.json")  # sizes kept in the manifest: truncation is caught at load
+TIE_TOLERANCE = 1e-3            # scores this close to the exact k-th are ties, not misses
 
 
 class VectorStore:
     """Records + vectors + a FAISS index. Row i of `vectors` is `records[i]`."""
 
-    def __init__(self, records: Sequence[IndexRecord], vectors: np.ndarray, model_id: str,
+    def __init__(self, records: Sequence[IndexRecord] | RecordTable, vectors: np.ndarray, model_id: str,
                  faiss_index=None, approx: bool = False, recall_at_10: float | None = None) -> None:
         if len(records) != len(vectors):
             raise ValueError(f"{len(records)} records but {len(vectors)} vectors")
-        self.records = list(records)
+        self.records = records if isinstance(records, RecordTable) else RecordTable.from_records(records)
         self.vectors = vectors
         self.model_id = model_id
         self.approx = approx
         self.recall_at_10 = recall_at_10
         self._faiss = faiss_index
-        self._row = {r.uid: i for i, r in enumerate(self.records)}
+        self._row_of: dict[str, int] | None = None
 
     @property
     def dim(self) -> int:
@@ -54,15 +58,30 @@ class VectorStore:
     def __len__(self) -> int:
         return len(self.records)
 
+    @property
+    def _row(self) -> dict[str, int]:
+        if self._row_of is None:
+            self._row_of = {uid: i for i, uid in enumerate(self.records.uids)}
+        return self._row_of
+
     def __contains__(self, uid: str) -> bool:
         return uid in self._row
 
     def row(self, uid: str) -> int:
         return self._row[uid]
 
+    @property
+    def doc_ids(self) -> list[str]:
+        """The document id of every row (no record is decoded)."""
+        return self.records.doc_ids
+
+    def doc_rows(self, doc_id: str) -> np.ndarray:
+        """Rows of one document, in order."""
+        return np.flatnonzero(np.asarray(self.records.doc_ids, dtype=object) == doc_id)
+
     # -- building -----------------------------------------------------------------
     @classmethod
-    def build(cls, records: Sequence[IndexRecord], vectors: np.ndarray, model_id: str,
+    def build(cls, records: Sequence[IndexRecord] | RecordTable, vectors: np.ndarray, model_id: str,
               approx: bool | None = None) -> "VectorStore":
         """Index `vectors`; `approx=None` chooses HNSW above APPROX_THRESHOLD vectors."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -78,6 +97,7 @@ class VectorStore:
         """Append units (one new plan) without touching the vectors already indexed."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         start = len(self.records)
+        records = list(records)
         self.records.extend(records)
         self.vectors = np.concatenate([np.asarray(self.vectors), vectors]) if start else vectors
         self._row.update({r.uid: start + i for i, r in enumerate(records)})
@@ -115,17 +135,21 @@ class VectorStore:
                 "index_type": "hnsw" if self.approx else "flat", "recall_at_10": self.recall_at_10}
 
     def save(self, directory: str | Path) -> None:
-        """Write the store into `directory` atomically (it must not exist yet or is replaced)."""
+        """Write the store into `directory` atomically (it must not exist yet or is replaced).
+
+        A flat index is vectors.npy itself, so only an HNSW graph is written as faiss.index
+        (a flat copy doubled the size of a national index: bench/RESULTS.md).
+        """
         import faiss
 
         directory = Path(directory)
         with atomic_dir(directory) as tmp:
             np.save(tmp / "vectors.npy", np.asarray(self.vectors, dtype=np.float32))
-            faiss.write_index(self._index(), str(tmp / "faiss.index"))
-            with open(tmp / "records.jsonl", "w", encoding="utf-8") as out:
-                for record in self.records:
-                    out.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
-            _write_json(tmp / "manifest.json", self.manifest())
+            if self.approx:
+                faiss.write_index(self._index(), str(tmp / "faiss.index"))
+            self.records.save(tmp)
+            sizes = {name: (tmp / name).stat().st_size for name in SIZED_FILES}
+            _write_json(tmp / "manifest.json", dict(self.manifest(), file_sizes=sizes))
 
     @classmethod
     def load(cls, directory: str | Path, mmap: bool = True) -> "VectorStore":
@@ -137,27 +161,26 @@ class VectorStore:
             if manifest.get("format_version") != FORMAT_VERSION:
                 raise IndexStoreError(f"{directory}: index format {manifest.get('format_version')} "
                                       f"is not {FORMAT_VERSION}; rebuild it")
-            records = [_record(json.loads(line)) for line in
-                       (directory / "records.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            sizes = {name: (directory / name).stat().st_size for name in SIZED_FILES}
+            if sizes != manifest.get("file_sizes"):
+                raise IndexStoreError(f"{directory}: corrupted index (file sizes differ from the manifest); "
+                                      "rebuild it with `plan-align index build`")
+            records = RecordTable.load(directory)
             vectors = np.load(directory / "vectors.npy", mmap_mode="r" if mmap else None)
+            approx = manifest.get("index_type") == "hnsw"
             index = faiss.read_index(str(directory / "faiss.index"),
-                                     faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0)
+                                     faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0) if approx else None
         except IndexStoreError:
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexStoreError(f"{directory}: corrupted index ({type(exc).__name__}: {exc}); "
                                   "rebuild it with `plan-align index build`") from exc
-        if len(records) != manifest.get("count") or len(vectors) != len(records) or index.ntotal != len(records):
+        if (len(records) != manifest.get("count") or len(vectors) != len(records) or vectors.ndim != 2
+                or (index is not None and index.ntotal != len(records))):
             raise IndexStoreError(f"{directory}: corrupted index (counts disagree); rebuild it")
-        if manifest.get("index_type") == "hnsw":
+        if index is not None:
             index.hnsw.efSearch = HNSW_EF_SEARCH
-        return cls(records, vectors, manifest["model_id"], index, manifest.get("index_type") == "hnsw",
-                   manifest.get("recall_at_10"))
-
-
-def _record(data: dict) -> IndexRecord:
-    data["heading_path"] = tuple(data.get("heading_path") or ())
-    return IndexRecord(**data)
+        return cls(records, vectors, manifest["model_id"], index, approx, manifest.get("recall_at_10"))
 
 
 def _make_faiss(vectors: np.ndarray, approx: bool):
@@ -175,8 +198,14 @@ def _make_faiss(vectors: np.ndarray, approx: bool):
     return index
 
 
-def measure_recall(index, vectors: np.ndarray, k: int = 10, sample: int = RECALL_SAMPLE, seed: int = 0) -> float:
-    """recall@k of `index` against exact inner-product search, on a sample of the indexed vectors."""
+def measure_recall(index, vectors: np.ndarray, k: int = 10, sample: int = RECALL_SAMPLE, seed: int = 0,
+                   tie: float = TIE_TOLERANCE) -> float:
+    """recall@k of `index` against exact inner-product search, on a sample of the indexed vectors.
+
+    A neighbour found counts when it is one of the exact top k or scores within `tie` of the
+    exact k-th: copies of one sentence tie, and which of them comes back is arbitrary
+    (bench/RESULTS.md, finding 4).
+    """
     import faiss
 
     if len(vectors) == 0:
@@ -187,9 +216,14 @@ def measure_recall(index, vectors: np.ndarray, k: int = 10, sample: int = RECALL
     k = min(k, len(vectors))
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
-    _, truth = exact.search(queries, k)
+    truth_scores, truth = exact.search(queries, k)
     _, found = index.search(queries, k)
-    hits = sum(len(set(t) & set(f)) for t, f in zip(truth, found))
+    hits = 0
+    for query, kth, true_ids, found_ids in zip(queries, truth_scores[:, -1], truth, found):
+        found_ids = found_ids[found_ids >= 0]
+        exact_ids = set(true_ids.tolist())
+        scores = vectors[found_ids] @ query
+        hits += sum(1 for f, s in zip(found_ids.tolist(), scores) if f in exact_ids or s >= kth - tie)
     return hits / float(truth.size)
 
 

@@ -47,11 +47,11 @@ class Session:
 
         return Aligner(self.index, self.embedder, progress=self.progress)
 
-    def build_index(self):
+    def build_index(self, incremental: bool = True):
         from align.corpus_index import CorpusIndex
 
         index = CorpusIndex.build(self.corpus, self.embedder, self.index_dir, approx=self.approx,
-                                  progress=self.progress)
+                                  progress=self.progress, incremental=incremental)
         self.__dict__["index"] = index
         return index
 

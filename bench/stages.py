@@ -175,8 +175,9 @@ def disk_usage(index_dir: Path, cache_root: Path) -> dict:
     build = (index_dir / "current").resolve()
     parts = {}
     for store in ("clauses", "tasks"):
-        for name in ("vectors.npy", "faiss.index", "records.jsonl"):
-            parts[f"{store}/{name}"] = (build / store / name).stat().st_size / 2**20
+        for name in ("vectors.npy", "faiss.index", "records.jsonl"):   # a flat store has no faiss.index
+            path = build / store / name
+            parts[f"{store}/{name}"] = path.stat().st_size / 2**20 if path.exists() else 0.0
         parts[f"{store}/bm25"] = directory_size(build / store / "bm25") / 2**20
     embeddings = cache_root / "embeddings"
     return {"build_mb": directory_size(build) / 2**20, "index_dir_mb": directory_size(index_dir) / 2**20,

@@ -103,13 +103,20 @@ def corpus_list(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: Quiet
 def index_build(corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
                 approx: Annotated[bool, typer.Option("--approx", help="Use an approximate (HNSW) index "
                                                      "even below 1,000,000 vectors.")] = False,
+                full: Annotated[bool, typer.Option("--full", help="Parse and embed every document again "
+                                                   "instead of reusing the unchanged ones.")] = False,
                 quiet: QuietOpt = False) -> None:
-    """Build (or rebuild) the index of the corpus for a model."""
+    """Build (or update) the index of the corpus for a model.
+
+    Documents unchanged since the current build are carried over; only new or changed
+    ones are parsed and embedded.
+    """
     session = _session(corpus, model, index_dir, quiet=quiet, approx=True if approx else None)
-    index = session.build_index()
+    index = session.build_index(incremental=not full)
     m = index.manifest
     typer.echo(f"{index.directory}: {m['counts']['clauses']} clauses, {m['counts']['tasks']} tasks, "
-               f"model {m['model_id']}, index {m['index_type']}, recall@10 {m['recall_at_10']}")
+               f"model {m['model_id']}, index {m['index_type']}, recall@10 {m['recall_at_10']}; "
+               f"{m['build']['parsed_documents']} documents parsed, {m['build']['reused_documents']} reused")
 
 
 @index_app.command("info")

@@ -18,6 +18,8 @@ from align.embed.base import Embedder
 
 log = logging.getLogger(__name__)
 
+CHUNK = 256  # texts embedded between two cache writes
+
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -62,7 +64,11 @@ class EmbeddingCache:
 
 def encode_cached(embedder: Embedder, texts: Sequence[str], kind: str = "passage",
                   cache: EmbeddingCache | None = None, progress: bool = False) -> np.ndarray:
-    """`embedder.encode` that only computes the texts the cache does not hold."""
+    """`embedder.encode` that only computes the texts the cache does not hold.
+
+    Misses are embedded and stored CHUNK texts at a time, so a long build that is killed
+    keeps what it computed and the next run resumes from there.
+    """
     texts = list(texts)
     if cache is None:
         return embedder.encode(texts, kind=kind, progress=progress)
@@ -70,11 +76,17 @@ def encode_cached(embedder: Embedder, texts: Sequence[str], kind: str = "passage
     known = cache.get_many(embedder.model_id, kind, sorted(set(keys)))
     missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
     if missing:
+        from align.progress import progress_bar
+
         log.info("embedding %d of %d texts (%d cached)", len(missing), len(texts), len(texts) - len(missing))
-        vectors = embedder.encode([t for _, t in missing], kind=kind, progress=progress)
-        fresh = {k: v for (k, _), v in zip(missing, vectors)}
-        cache.put_many(embedder.model_id, kind, fresh)
-        known.update(fresh)
+        with progress_bar(total=len(missing), label=f"Embedding ({embedder.model_id})", enabled=progress) as bar:
+            for start in range(0, len(missing), CHUNK):
+                chunk = missing[start:start + CHUNK]
+                vectors = embedder.encode([t for _, t in chunk], kind=kind)
+                fresh = {k: v for (k, _), v in zip(chunk, vectors)}
+                cache.put_many(embedder.model_id, kind, fresh)
+                known.update(fresh)
+                bar.advance(len(chunk))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for row, key in enumerate(keys):
         out[row] = known[key]

@@ -36,10 +36,10 @@ def _stores(index, kind: str):
     return (index.tasks, index.task_bm25) if kind == "task" else (index.clauses, index.clause_bm25)
 
 
-def _commune_mask(records: Sequence[IndexRecord], communes: dict[str, str], commune: str) -> np.ndarray:
+def _commune_mask(doc_ids: Sequence[str], communes: dict[str, str], commune: str) -> np.ndarray:
     wanted = fold(commune)
-    mask = np.array([fold(communes.get(r.doc_id, r.doc_id)) == wanted or fold(r.doc_id) == wanted
-                     for r in records], dtype=bool)
+    matching = {d for d in set(doc_ids) if fold(communes.get(d, d)) == wanted or fold(d) == wanted}
+    mask = np.array([d in matching for d in doc_ids], dtype=bool)
     if not mask.any():
         known = sorted(set(communes.values()))
         raise PlanAlignError(f"no plan of commune {commune!r} in the corpus (communes: {', '.join(known)})")
@@ -53,10 +53,11 @@ def _lexical_scores(bm25, store, text: str) -> np.ndarray:
     if bm25 is None or not len(bm25):
         return np.zeros(len(store), dtype=np.float32)
     raw = bm25.score(analyze(text))
-    if list(bm25.ids[:1]) == [store.records[0].uid] and len(bm25.ids) == len(store):
+    uids = store.records.uids
+    if bm25.ids == uids:
         return raw
     rows = {uid: i for i, uid in enumerate(bm25.ids)}
-    return np.array([raw[rows[r.uid]] if r.uid in rows else 0.0 for r in store.records], dtype=np.float32)
+    return np.array([raw[rows[uid]] if uid in rows else 0.0 for uid in uids], dtype=np.float32)
 
 
 def search(session, text: str, kind: str = "task", commune: str | None = None, top_k: int = 10,
@@ -72,7 +73,7 @@ def search(session, text: str, kind: str = "task", commune: str | None = None, t
     communes = plan_communes(session.corpus)
     if commune and kind != "task":
         raise PlanAlignError("--commune only applies to --kind task")
-    mask = _commune_mask(store.records, communes, commune) if commune else None
+    mask = _commune_mask(store.doc_ids, communes, commune) if commune else None
     query = session.embedder.encode([text], kind="query")[0]
     wanted = top_k * CANDIDATES_PER_HIT
     if mask is not None:

@@ -58,6 +58,39 @@ class BM25Index:
         self._set(tf, vocab, list(ids))
         return self
 
+    def take(self, rows) -> "BM25Index":
+        """The documents at `rows` (in that order) as a new index; idf is recomputed over them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        tf = self._tf[rows]
+        used = np.unique(tf.indices)  # drop the terms only the left-out documents had
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        index = BM25Index(self.k1, self.b)
+        index._set(tf[:, used], {terms[c]: i for i, c in enumerate(used)}, [self.ids[r] for r in rows])
+        return index
+
+    @classmethod
+    def concat(cls, parts: list["BM25Index"], k1: float = 1.2, b: float = 0.75) -> "BM25Index":
+        """One index over the documents of `parts`, in order (an incremental build joins old and new)."""
+        vocab: dict[str, int] = {}
+        blocks = []
+        for part in parts:
+            terms = sorted(part.vocab, key=part.vocab.__getitem__)
+            remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int64, count=len(terms))
+            tf = part._tf.tocoo()
+            blocks.append((tf.row, remap[tf.col] if len(remap) else tf.col, tf.data, tf.shape[0]))
+        offsets = np.cumsum([0] + [n for *_, n in blocks])
+        rows = np.concatenate([r + off for (r, _, _, _), off in zip(blocks, offsets)]) if blocks else []
+        cols = np.concatenate([c for _, c, _, _ in blocks]) if blocks else []
+        data = np.concatenate([d for _, _, d, _ in blocks]) if blocks else []
+        tf = sp.csr_matrix((np.asarray(data, np.float32), (rows, cols)), shape=(int(offsets[-1]), len(vocab)),
+                           dtype=np.float32)
+        ids = [i for part in parts for i in part.ids]
+        if len(set(ids)) != len(ids):
+            raise ValueError("document ids must be unique")
+        index = cls(k1, b)
+        index._set(tf, vocab, ids)
+        return index
+
     def _set(self, tf: sp.csr_matrix, vocab: dict[str, int], ids: list[str]) -> None:
         """Install a term-frequency matrix and precompute the BM25 weights."""
         self.ids, self.vocab, self._tf = ids, vocab, tf.tocsr()

@@ -91,3 +91,12 @@ def test_cli_index_build_then_info_reports_fresh(run_cli, fixtures_dir, tmp_path
     assert built.returncode == 0 and "clauses" in built.stdout
     manifest = json.loads(info.stdout)
     assert manifest["stale"] is None and manifest["counts"]["documents"] == 3
+
+
+def test_cli_index_build_again_reuses_unchanged_documents(run_cli, fixtures_dir, tmp_path):
+    args = ("--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-q")
+    run_cli("index", "build", *args)
+    again = run_cli("index", "build", *args)
+    full = run_cli("index", "build", "--full", *args)
+    assert again.returncode == 0 and "0 documents parsed, 3 reused" in again.stdout
+    assert full.returncode == 0 and "3 documents parsed, 0 reused" in full.stdout

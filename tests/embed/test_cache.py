@@ -45,3 +45,28 @@ def test_encode_cached_matches_uncached(tmp_path):
     texts = ["một", "hai ba", "bốn năm sáu"]
     assert np.allclose(encode_cached(embedder, texts, cache=EmbeddingCache(tmp_path / "v.sqlite")),
                        embedder.encode(texts))
+
+
+class FailingEmbedder(CountingEmbedder):
+    """Stops with an error once it has encoded `limit` texts, like a build killed halfway."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def _encode_batch(self, texts, kind):
+        if len(self.seen) + len(texts) > self.limit:
+            raise KeyboardInterrupt
+        return super()._encode_batch(texts, kind)
+
+
+def test_encode_cached_keeps_finished_chunks_when_interrupted(tmp_path, monkeypatch):
+    import pytest
+
+    monkeypatch.setattr("align.embed.cache.CHUNK", 2)
+    texts = [f"nhiệm vụ {i}" for i in range(7)]
+    with pytest.raises(KeyboardInterrupt):
+        encode_cached(FailingEmbedder(limit=4), texts, cache=EmbeddingCache(tmp_path / "v.sqlite"))
+    resumed = CountingEmbedder()
+    encode_cached(resumed, texts, cache=EmbeddingCache(tmp_path / "v.sqlite"))
+    assert len(resumed.seen) == 3

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from align.corpus import Corpus
@@ -65,3 +66,59 @@ def test_corpus_index_keeps_previous_build_when_build_fails(mini_corpus, tmp_pat
 def test_corpus_index_load_missing_directory_raises(tmp_path):
     with pytest.raises(IndexStoreError, match="no index"):
         CorpusIndex.load(tmp_path / "nothing")
+
+
+def _add_plan(corpus_dir, doc_id: str, text: str) -> None:
+    """Write a new plan file and list it in the manifest."""
+    (corpus_dir / "communes" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    manifest = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append({"id": doc_id, "path": f"communes/{doc_id}.txt", "kind": "commune-plan",
+                                  "level": "commune", "title": f"Kế hoạch {doc_id}", "parents": ["ref-mini"]})
+    (corpus_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+NEW_PLAN = ("I. NHIỆM VỤ TRỌNG TÂM\n"
+            "- Xây dựng điểm phát wifi miễn phí tại nhà văn hóa các thôn.\n"
+            "- Tập huấn kỹ năng số cho cán bộ thôn và tổ dân phố.\n")
+
+
+def test_corpus_index_build_reuses_unchanged_documents(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    _add_plan(mini_corpus, "xa-moi", NEW_PLAN)
+    index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    assert index.manifest["build"] == {"reused_documents": 3, "parsed_documents": 1}
+    assert sum(1 for d in index.tasks.doc_ids if d == "xa-moi") == 2
+
+
+def test_corpus_index_incremental_build_equals_full_build(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "inc", progress=False)
+    _add_plan(mini_corpus, "xa-moi", NEW_PLAN)
+    plan = mini_corpus / "communes" / "xa-an-phu.txt"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("hằng tuần", "hằng ngày"), encoding="utf-8")
+    incremental = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "inc", progress=False)
+    full = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "full", progress=False, incremental=False)
+    assert incremental.manifest["build"]["parsed_documents"] == 2
+    assert full.manifest["build"]["reused_documents"] == 0
+    assert incremental.tasks.records == full.tasks.records
+    np.testing.assert_allclose(incremental.tasks.vectors, full.tasks.vectors, atol=1e-6)
+    query = ["nhà_văn_hóa", "wifi", "hằng", "ngày"]
+    np.testing.assert_allclose(incremental.task_bm25.score(query), full.task_bm25.score(query), rtol=1e-5)
+    assert incremental.task_bm25.ids == full.task_bm25.ids
+
+
+def test_corpus_index_incremental_build_embeds_only_new_plan(mini_corpus, tmp_path, e5):
+    from align.embed.cache import EmbeddingCache
+
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False,
+                      cache=EmbeddingCache(tmp_path / "first.sqlite"))
+    _add_plan(mini_corpus, "xa-moi", NEW_PLAN)
+    second = EmbeddingCache(tmp_path / "second.sqlite")   # empty: anything embedded again would land here
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False, cache=second)
+    with second._connect() as db:
+        assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] == 2
+
+
+def test_corpus_index_full_build_ignores_previous(mini_corpus, tmp_path, e5):
+    CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False, incremental=False)
+    assert index.manifest["build"] == {"reused_documents": 0, "parsed_documents": 3}

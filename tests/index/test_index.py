@@ -62,11 +62,27 @@ def test_vector_store_add_appends_without_reindexing_old_rows():
     assert len(store) == 20 and store.search(vectors[15:16], 1)[1][0, 0] == 15 and "e#5" in store
 
 
-def test_vector_store_load_corrupted_raises_index_error(tmp_path):
-    VectorStore.build(_records(5), _vectors(5), "m").save(tmp_path / "s")
+def test_vector_store_load_corrupted_hnsw_raises_index_error(tmp_path):
+    VectorStore.build(_records(5), _vectors(5), "m", approx=True).save(tmp_path / "s")
     (tmp_path / "s" / "faiss.index").write_bytes(b"garbage")
     with pytest.raises(IndexStoreError, match="corrupted"):
         VectorStore.load(tmp_path / "s")
+
+
+def test_vector_store_load_truncated_records_raises_index_error(tmp_path):
+    VectorStore.build(_records(5), _vectors(5), "m").save(tmp_path / "s")
+    path = tmp_path / "s" / "records.jsonl"
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(IndexStoreError, match="corrupted"):
+        VectorStore.load(tmp_path / "s")
+
+
+def test_vector_store_flat_writes_no_faiss_file_and_searches_after_load(tmp_path):
+    vectors = _vectors(20)
+    VectorStore.build(_records(20), vectors, "m").save(tmp_path / "s")
+    store = VectorStore.load(tmp_path / "s")
+    assert not (tmp_path / "s" / "faiss.index").exists()
+    assert store.search(vectors[7:8], 1)[1][0, 0] == 7
 
 
 def test_vector_store_load_missing_raises_index_error(tmp_path):
@@ -81,3 +97,20 @@ def test_measure_recall_of_exact_index_is_one():
     index = faiss.IndexFlatIP(32)
     index.add(vectors)
     assert measure_recall(index, vectors) == 1.0
+
+
+class _OtherCopies:
+    """An approximate search that returns other copies of the query's vector than exact search does."""
+
+    def __init__(self, n_copies: int) -> None:
+        self.n_copies = n_copies
+
+    def search(self, queries, k):
+        rows = np.tile(np.arange(self.n_copies - k, self.n_copies), (len(queries), 1))
+        return np.ones(rows.shape, np.float32), rows
+
+
+def test_measure_recall_counts_tied_copies_as_found():
+    vectors = np.tile(_vectors(1), (30, 1))   # 30 copies: every top 10 is as good as any other
+    assert measure_recall(_OtherCopies(30), vectors, sample=5) == 1.0
+    assert measure_recall(_OtherCopies(30), vectors, sample=5, tie=-1.0) < 1.0

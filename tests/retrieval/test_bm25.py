@@ -117,3 +117,28 @@ def test_bm25_load_rejects_other_format_version(tmp_path):
 def test_bm25_load_missing_folder_raises_index_store_error(tmp_path):
     with pytest.raises(IndexStoreError):
         BM25Index.load(tmp_path / "nowhere")
+
+
+def test_bm25_take_scores_like_a_fit_of_those_documents():
+    names = ["dịch-vụ", "hạ-tầng"]
+    taken = toy_index().take([list(DOCS).index(n) for n in names])
+    fresh = BM25Index().fit([DOCS[n] for n in names], names)
+    query = ["số", "hạ_tầng", "hồ_sơ", "nhân_lực"]
+    assert taken.ids == names
+    np.testing.assert_allclose(taken.score(query), fresh.score(query), rtol=1e-6)
+    assert taken.idf() == pytest.approx(fresh.idf())
+
+
+def test_bm25_concat_scores_like_one_fit():
+    names = list(DOCS)
+    left = BM25Index().fit([DOCS[n] for n in names[:2]], names[:2])
+    right = BM25Index().fit([DOCS[n] for n in names[2:]], names[2:])
+    joined = BM25Index.concat([left, right])
+    query = ["số", "dữ_liệu", "khoa_học", "trực_tuyến"]
+    assert joined.ids == names
+    np.testing.assert_allclose(joined.score(query), toy_index().score(query), rtol=1e-6)
+
+
+def test_bm25_concat_rejects_repeated_ids():
+    with pytest.raises(ValueError, match="unique"):
+        BM25Index.concat([toy_index(), toy_index()])

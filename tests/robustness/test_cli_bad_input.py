@@ -107,7 +107,7 @@ def test_cli_corpus_with_malformed_manifest_is_refused(mini_index, tmp_path):
 
 # (file under the current build, how to damage it)
 CORRUPTIONS = {
-    "faiss-index-junk": ("tasks/faiss.index", lambda p: p.write_bytes(b"not a faiss index" * 10)),
+    "columns-junk": ("tasks/columns.json", lambda p: p.write_bytes(b"not json at all")),
     "vectors-truncated": ("clauses/vectors.npy", lambda p: p.write_bytes(p.read_bytes()[:100])),
     "records-cut": ("tasks/records.jsonl", lambda p: p.write_text(p.read_text(encoding="utf-8")[:-40],
                                                                   encoding="utf-8")),
@@ -130,8 +130,8 @@ def test_cli_align_corrupted_index_is_refused_and_kept(mini_index, tmp_path, nam
 
 
 def test_cli_index_info_corrupted_index_is_refused(mini_index):
-    damage = CORRUPTIONS["faiss-index-junk"][1]
-    damage(mini_index.index / "current" / "tasks" / "faiss.index")
+    damage = CORRUPTIONS["columns-junk"][1]
+    damage(mini_index.index / "current" / "tasks" / "columns.json")
     result = run_cli(["index", "info", "--corpus", mini_index.corpus, "--index-dir", mini_index.index, "-q"],
                      mini_index.cache)
     assert_clean_failure(result, "corrupted")
