@@ -69,7 +69,15 @@ class Aligner:
         return self._task_vectors(records)
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
-        return encode_cached(self.embedder, texts, kind, self.cache, False)
+        """Vectors of derived texts: from the index build's table, the model only for what it lacks."""
+        rows = self.index.views.rows(kind, texts)
+        held = rows >= 0
+        out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        out[held] = self.index.views.vectors[rows[held]]
+        if not held.all():
+            missing = [t for t, h in zip(texts, held) if not h]
+            out[~held] = encode_cached(self.embedder, missing, kind, self.cache, False)
+        return out
 
     def _doc_clauses(self, doc_id: str) -> tuple[list[IndexRecord], np.ndarray, list[int]]:
         store = self.index.clauses

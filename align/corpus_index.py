@@ -9,6 +9,7 @@ at any moment, or two builds at once, leave the previous index usable.
     DIR/builds/<stamp>/manifest.json     format, versions, model, dimension, corpus hash, counts
     DIR/builds/<stamp>/clauses/          VectorStore of reference clauses (+ bm25/)
     DIR/builds/<stamp>/tasks/            VectorStore of commune tasks (+ bm25/)
+    DIR/builds/<stamp>/views/            EmbeddingTable of the derived texts alignment embeds
 """
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ from align import __version__
 from align.corpus import Corpus
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
+from align.embed.table import EmbeddingTable
 from align.errors import IndexStoreError
 from align.index import FORMAT_VERSION, VectorStore
 from align.paths import atomic_dir
+from align.retrieval.features import embedded_texts
 from align.records import RecordTable
 from align.types import Document, IndexRecord
 
@@ -63,13 +66,14 @@ class CorpusIndex:
     """Clause and task stores of one corpus for one model, with their lexical twins."""
 
     def __init__(self, directory: Path, manifest: dict, clauses: VectorStore, tasks: VectorStore,
-                 clause_bm25=None, task_bm25=None) -> None:
+                 clause_bm25=None, task_bm25=None, views: EmbeddingTable | None = None) -> None:
         self.directory = directory
         self.manifest = manifest
         self.clauses = clauses
         self.tasks = tasks
         self.clause_bm25 = clause_bm25
         self.task_bm25 = task_bm25
+        self.views = views if views is not None else EmbeddingTable.empty(manifest["model_id"], clauses.dim)
 
     @property
     def model_id(self) -> str:
@@ -97,6 +101,8 @@ class CorpusIndex:
             build_dir = directory / "builds" / stamp
             with atomic_dir(build_dir) as tmp:
                 stores = {}
+                views = previous.views if previous is not None else EmbeddingTable.empty(embedder.model_id,
+                                                                                          embedder.dim)
                 for name, kind, make in (("clauses", "passage", clause_records), ("tasks", "query", task_records)):
                     ids = [e.id for e in corpus.entries if (e.kind == "reference") == (name == "clauses")]
                     old = (previous.clauses if name == "clauses" else previous.tasks) if previous else None
@@ -108,6 +114,10 @@ class CorpusIndex:
                     store.save(tmp / name)
                     bm25.save(tmp / name / "bm25")
                     stores[name] = store
+                    texts = views.missing(kind, embedded_texts(fresh, name[:-1]))
+                    views = views.merged(kind, texts, encode_cached(embedder, texts, kind=kind, cache=cache,
+                                                                    progress=progress))
+                views.save(tmp / "views")
                 manifest = {"format_version": FORMAT_VERSION, "package_version": __version__,
                             "model_id": embedder.model_id, "dimension": embedder.dim, "metric": "inner_product",
                             "corpus": str(corpus.root), "corpus_hash": corpus.content_hash(),
@@ -151,7 +161,8 @@ class CorpusIndex:
         except Exception as exc:  # any failure reading the lexical side means a broken build
             raise IndexStoreError(f"{build_dir}: corrupted lexical index ({type(exc).__name__}: {exc})") from exc
         return cls(directory, manifest, VectorStore.load(build_dir / "clauses"),
-                   VectorStore.load(build_dir / "tasks"), clause_bm25, task_bm25)
+                   VectorStore.load(build_dir / "tasks"), clause_bm25, task_bm25,
+                   EmbeddingTable.load(build_dir / "views"))
 
     def staleness(self, corpus: Corpus, model_id: str) -> str | None:
         """Why this index does not fit (corpus, model), or None when it does."""

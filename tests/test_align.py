@@ -57,3 +57,23 @@ def test_align_paperless_meeting_room_ranks_nq57_item5_first(real_session):
     result = real_session.align("binh-thanh-nq57-2026", refs=["nq57"], top_k=5)
     item = next(t for t in result.tasks if "phòng họp không giấy" in t.task.text.lower())
     assert item.matches["nq57"][0].clause_id.startswith("III.5.")
+
+
+def test_align_of_indexed_plan_calls_no_model(mini_session, tmp_path):
+    """Every text alignment embeds for an indexed plan comes from the index build."""
+    from align.align import Aligner
+    from align.embed.base import Embedder
+    from align.embed.cache import EmbeddingCache
+
+    class NoModel(Embedder):
+        model_id, dim = mini_session.embedder.model_id, mini_session.embedder.dim
+
+        def _encode_batch(self, texts, kind):
+            raise AssertionError(f"the model was asked for {texts[:2]}")
+
+    aligner = Aligner(mini_session.index, NoModel(), cache=EmbeddingCache(tmp_path / "empty.sqlite"))
+    plan = mini_session.corpus.document("xa-binh-minh")
+    expected = mini_session.align("xa-binh-minh", top_k=3)
+    result = aligner.align(plan, mini_session.corpus.references(), top_k=3)
+    assert [[m.clause_id for m in t.matches["ref-mini"]] for t in result.tasks] == \
+        [[m.clause_id for m in t.matches["ref-mini"]] for t in expected.tasks]

@@ -48,7 +48,11 @@ class UnitView:
 
     @property
     def joint(self) -> str:
-        return f"{self.context}: {self.text}" if self.context else self.text
+        return joint_text(self.context, self.text)
+
+
+def joint_text(context: str, text: str) -> str:
+    return f"{context}: {text}" if context else text
 
 
 @dataclass
@@ -91,6 +95,18 @@ def task_context(record: IndexRecord) -> str:
 
 def clause_context(record: IndexRecord) -> str:
     return record.heading or " / ".join(record.heading_path[-1:])
+
+
+def embedded_texts(records: Sequence[IndexRecord], role: str) -> list[str]:
+    """The texts alignment embeds for these units besides their own: "context: text", the
+    context (or the text) and, for clauses, each sentence. An index build embeds them ahead."""
+    texts = []
+    for r in records:
+        context = task_context(r) if role == "task" else clause_context(r)
+        texts += [joint_text(context, r.text), context or r.text]
+        if role == "clause":
+            texts += split_sentences(r.text)
+    return texts
 
 
 def make_views(records: Sequence[IndexRecord], role: str) -> list[UnitView]:
