@@ -26,7 +26,7 @@ from align.types import IndexRecord
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 APPROX_THRESHOLD = 1_000_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
