@@ -164,15 +164,30 @@ class CorpusIndex:
                    VectorStore.load(build_dir / "tasks"), clause_bm25, task_bm25,
                    EmbeddingTable.load(build_dir / "views"))
 
+    def changes(self, corpus: Corpus) -> dict[str, list[str]]:
+        """Documents of `corpus` that are new, changed or gone since this build."""
+        built = self.manifest.get("documents", {})
+        now = {e.id: corpus.fingerprint(e.id) for e in corpus.entries}
+        return {"new": [d for d in now if d not in built],
+                "changed": [d for d in now if d in built and built[d] != now[d]],
+                "removed": [d for d in built if d not in now]}
+
     def staleness(self, corpus: Corpus, model_id: str) -> str | None:
         """Why this index does not fit (corpus, model), or None when it does."""
         if self.manifest.get("model_id") != model_id:
             return f"built with model {self.manifest.get('model_id')}, not {model_id}"
         if self.manifest.get("corpus_hash") != corpus.content_hash():
-            return "the corpus changed since it was built"
+            changed = {k: v for k, v in self.changes(corpus).items() if v}
+            detail = "; ".join(f"{k}: {', '.join(v[:3])}{' ...' if len(v) > 3 else ''}" for k, v in changed.items())
+            return f"the corpus changed since it was built ({detail or 'manifest edited'})"
         if self.manifest.get("package_version") != __version__:
             return f"built by plan-align {self.manifest.get('package_version')}, not {__version__}"
         return None
+
+    def info(self, corpus: Corpus, model_id: str) -> dict:
+        """The manifest without per-document fingerprints, with where it lives and whether it is stale."""
+        summary = {k: v for k, v in self.manifest.items() if k != "documents"}
+        return dict(summary, directory=str(self.directory), stale=self.staleness(corpus, model_id))
 
     @classmethod
     def ensure(cls, corpus: Corpus, embedder: Embedder, directory: str | Path | None = None,

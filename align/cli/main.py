@@ -129,9 +129,7 @@ def index_info(corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: Inde
     session = _session(corpus, model, index_dir, quiet=quiet)
     directory = index_dir or default_index_dir(session.embedder.model_id)
     index = CorpusIndex.load(directory)
-    manifest = dict(index.manifest, directory=str(directory),
-                    stale=index.staleness(session.corpus, session.embedder.model_id))
-    sys.stdout.write(to_json(manifest))
+    sys.stdout.write(to_json(index.info(session.corpus, session.embedder.model_id)))
 
 
 @app.command()

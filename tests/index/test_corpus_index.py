@@ -126,3 +126,12 @@ def test_corpus_index_full_build_ignores_previous(mini_corpus, tmp_path, e5):
     CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
     index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False, incremental=False)
     assert index.manifest["build"] == {"reused_documents": 0, "parsed_documents": 3}
+
+
+def test_corpus_index_staleness_names_the_changed_documents(mini_corpus, tmp_path, e5):
+    index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    _add_plan(mini_corpus, "xa-moi", NEW_PLAN)
+    plan = mini_corpus / "communes" / "xa-an-phu.txt"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n- Một nhiệm vụ thêm.\n", encoding="utf-8")
+    assert index.changes(Corpus(mini_corpus)) == {"new": ["xa-moi"], "changed": ["xa-an-phu"], "removed": []}
+    assert "new: xa-moi; changed: xa-an-phu" in index.staleness(Corpus(mini_corpus), e5.model_id)
