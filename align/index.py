@@ -50,6 +50,7 @@ class VectorStore:
         self.recall_at_10 = recall_at_10
         self._faiss = faiss_index
         self._row_of: dict[str, int] | None = None
+        self._doc_rows: dict[str, np.ndarray] | None = None
 
     @property
     def dim(self) -> int:
@@ -76,8 +77,13 @@ class VectorStore:
         return self.records.doc_ids
 
     def doc_rows(self, doc_id: str) -> np.ndarray:
-        """Rows of one document, in order."""
-        return np.flatnonzero(np.asarray(self.records.doc_ids, dtype=object) == doc_id)
+        """Rows of one document, in order (grouped in one pass over the column, on first use)."""
+        if self._doc_rows is None:
+            groups: dict[str, list[int]] = {}
+            for row, doc in enumerate(self.records.doc_ids):
+                groups.setdefault(doc, []).append(row)
+            self._doc_rows = {doc: np.asarray(rows, dtype=np.int64) for doc, rows in groups.items()}
+        return self._doc_rows.get(doc_id, np.zeros(0, dtype=np.int64))
 
     # -- building -----------------------------------------------------------------
     @classmethod
@@ -101,6 +107,7 @@ class VectorStore:
         self.records.extend(records)
         self.vectors = np.concatenate([np.asarray(self.vectors), vectors]) if start else vectors
         self._row.update({r.uid: start + i for i, r in enumerate(records)})
+        self._doc_rows = None
         self._index().add(vectors)
 
     # -- searching ----------------------------------------------------------------

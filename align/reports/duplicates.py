@@ -12,6 +12,12 @@ candidate pair is then classified:
 Two tasks on one theme (a security-level dossier, digital certificates) have a high
 cosine too; the thresholds below were chosen on the labelled pairs in
 `eval/duplicate_pairs.jsonl` (see eval/DUPLICATES.md and bench/duplicate_thresholds.py).
+
+At national scale a plan has thousands of candidates (e5's baseline cosine between two
+unrelated tasks is 0.87: bench/RESULTS.md, finding 3), so the range-search floor stops at
+the paraphrase threshold, each text is folded once per call, mutual ranks are computed
+plan by plan with one matrix product, and difflib only runs on pairs its cheap upper
+bounds cannot rule out.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ import difflib
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -36,7 +43,12 @@ KINDS = (EXACT, NEAR, PARAPHRASE)
 PARAPHRASE_THRESHOLD = 0.93     # cosine (e5-small-q4), best F1 on eval/duplicate_pairs.jsonl: eval/DUPLICATES.md
 MUTUAL_RANK = 3                 # paraphrases are among each other's 3 nearest tasks in the other's plan
 NEAR_SIMILARITY = 0.7           # word-sequence similarity of a near repeat (best kind agreement on the labels)
-CANDIDATE_FLOOR = 0.9           # range-search floor: near repeats below the paraphrase cosine are still seen
+# Range-search floor (min'ed with the threshold). Near repeats (word similarity >= 0.7) measured with
+# e5-small-q4 have cosine >= 0.9348 (21 pairs, all task pairs of the real corpus) and >= 0.9315 (1,249
+# pairs of synthetic edits, align.synth.edit_text of 250 real task sentences): none below 0.93.
+# A lower floor would not scale: 0.90 is near e5's baseline of 0.87 (eval/DUPLICATES.md).
+CANDIDATE_FLOOR = 0.93
+APPROX_K = 10_000               # neighbours per task asked of an HNSW store (it has no range search)
 LABELS_PATH = Path(__file__).resolve().parents[2] / "eval" / "duplicate_pairs.jsonl"
 _WORDS = re.compile(r"\w+")
 _EPS = 1e-6
@@ -56,12 +68,44 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(fold(text))
 
 
-def text_similarity(a: str, b: str) -> float:
-    """Share of matching words in order (difflib ratio over folded words), in [0, 1]."""
-    wa, wb = words(a), words(b)
+def word_similarity(wa: Sequence[str], wb: Sequence[str]) -> float:
+    """difflib ratio of two word sequences (1.0 when both are empty)."""
     if not wa and not wb:
         return 1.0
     return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Share of matching words in order (difflib ratio over folded words), in [0, 1]."""
+    return word_similarity(words(a), words(b))
+
+
+def similarity_bound(wa: Sequence[str], wb: Sequence[str], cutoff: float = NEAR_SIMILARITY,
+                     ca: Counter | None = None, cb: Counter | None = None) -> float:
+    """An upper bound of `word_similarity`: 2 * shared words (as multisets) / total words.
+
+    difflib's ratio is 2 * matched / total and matched words are shared words, so a pair
+    whose bound is below the near cut-off cannot be a near repeat. The length bound is free,
+    and returned as is when it is already below `cutoff`.
+    """
+    total = len(wa) + len(wb)
+    if not total:
+        return 1.0
+    by_length = 2.0 * min(len(wa), len(wb)) / total
+    if by_length < cutoff:
+        return by_length
+    ca, cb = ca if ca is not None else Counter(wa), cb if cb is not None else Counter(wb)
+    return 2.0 * sum((ca & cb).values()) / total
+
+
+def _decide(same: bool, similarity: float, score: float, threshold: float, near: float, rank: int) -> str | None:
+    if same:
+        return EXACT
+    if similarity >= near:
+        return NEAR
+    if score >= threshold and rank <= MUTUAL_RANK:
+        return PARAPHRASE
+    return None
 
 
 def classify(a: str, b: str, score: float, threshold: float = PARAPHRASE_THRESHOLD,
@@ -71,30 +115,9 @@ def classify(a: str, b: str, score: float, threshold: float = PARAPHRASE_THRESHO
     A paraphrase also needs the two tasks to be mutual near neighbours (`rank` <= MUTUAL_RANK):
     a task that is merely on the same broad theme as many others is nobody's duplicate.
     """
-    similarity = text_similarity(a, b)
-    if words(a) == words(b):
-        return EXACT, similarity
-    if similarity >= near:
-        return NEAR, similarity
-    if score >= threshold and rank <= MUTUAL_RANK:
-        return PARAPHRASE, similarity
-    return None, similarity
-
-
-class PlanVectors:
-    """Vectors of each plan's tasks (rows of a store, or the plan under review), gathered on demand."""
-
-    def __init__(self, records: Sequence[IndexRecord], vectors: np.ndarray) -> None:
-        self.vectors = vectors
-        self.rows: dict[str, list[int]] = {}
-        for i, record in enumerate(records):
-            self.rows.setdefault(record.doc_id, []).append(i)
-        self._cache: dict[str, np.ndarray] = {}
-
-    def of(self, doc_id: str) -> np.ndarray:
-        if doc_id not in self._cache:
-            self._cache[doc_id] = np.asarray(self.vectors[self.rows.get(doc_id, [])], dtype=np.float32)
-        return self._cache[doc_id]
+    wa, wb = words(a), words(b)
+    similarity = word_similarity(wa, wb)
+    return _decide(wa == wb, similarity, score, threshold, near, rank), similarity
 
 
 def mutual_rank(va: np.ndarray, vb: np.ndarray, a_plan: np.ndarray, b_plan: np.ndarray, same_plan: bool) -> int:
@@ -106,28 +129,117 @@ def mutual_rank(va: np.ndarray, vb: np.ndarray, a_plan: np.ndarray, b_plan: np.n
     return max(rank_a, rank_b, 1)
 
 
+def plan_ranks(sims: np.ndarray, ia: np.ndarray, jb: np.ndarray, same_plan: bool) -> np.ndarray:
+    """`mutual_rank` of many pairs of two plans at once: `sims` is (a's plan) @ (b's plan).T,
+    pair k is (task ia[k] of a's plan, task jb[k] of b's plan)."""
+    score = sims[ia, jb][:, None] + _EPS
+    self_hit = 1 if same_plan else 0
+    rank_b = (sims[ia] > score).sum(axis=1) - self_hit + 1
+    rank_a = (sims[:, jb].T > score).sum(axis=1) - self_hit + 1
+    return np.maximum(np.maximum(rank_a, rank_b), 1)
+
+
+def candidates(store, vectors: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(query rows, store rows, scores) of every store vector with cosine >= floor: exact range search.
+
+    An HNSW store has no range search; it is asked for its APPROX_K nearest, with a warning,
+    and a second one when a task has more neighbours above the floor than that.
+    """
+    if not store.approx:
+        hits = store.range_search(vectors, floor)
+        if not hits:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+        q, rows, scores = zip(*hits)
+        return np.asarray(q, np.int64), np.asarray(rows, np.int64), np.asarray(scores, np.float32)
+    k = min(APPROX_K, len(store))
+    log.warning("the task index is approximate (HNSW): duplicate candidates are each task's %d nearest "
+                "tasks, not an exact range search", k)
+    scores, rows = store.search(vectors, k)
+    full = int((scores[:, -1] >= floor).sum()) if k < len(store) else 0
+    if full:
+        log.warning("%d tasks have more than %d neighbours at cosine >= %.3f: some of their pairs are missing",
+                    full, k, floor)
+    q, col = np.nonzero((scores >= floor) & (rows >= 0))
+    return q.astype(np.int64), rows[q, col].astype(np.int64), scores[q, col].astype(np.float32)
+
+
+class _Words:
+    """Folded words (and their counts) of each text, computed once per call: fold() is the cost."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, list[str]] = {}
+        self._counts: dict[str, Counter] = {}
+
+    def of(self, record: IndexRecord) -> list[str]:
+        found = self._words.get(record.uid)
+        if found is None:
+            found = self._words[record.uid] = words(record.text)
+        return found
+
+    def counts(self, record: IndexRecord) -> Counter:
+        found = self._counts.get(record.uid)
+        if found is None:
+            found = self._counts[record.uid] = Counter(self.of(record))
+        return found
+
+
+def _all_ranks(records: Sequence[IndexRecord], vectors: np.ndarray, store, q: np.ndarray,
+               rows: np.ndarray) -> np.ndarray:
+    """Mutual rank of every candidate (q[k], rows[k]), one matrix product per pair of plans."""
+    doc_ids = store.doc_ids
+    code: dict[str, int] = {}
+    a_codes = np.fromiter((code.setdefault(r.doc_id, len(code)) for r in records), np.int64, len(records))
+    b_codes = np.fromiter((code.setdefault(doc_ids[r], len(code)) for r in rows.tolist()), np.int64, len(rows))
+    docs = list(code)
+    plan_rows: dict[int, list[int]] = {c: [] for c in set(b_codes.tolist())}
+    for row, doc in enumerate(doc_ids):      # one pass over the column, no record decoded
+        c = code.get(doc)
+        if c in plan_rows:
+            plan_rows[c].append(row)
+    keys = a_codes[q] * len(code) + b_codes
+    order = np.argsort(keys, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(keys[order]) != 0]) if len(order) else order
+    ranks = np.ones(len(q), np.int64)
+    for picked in np.split(order, starts[1:]) if len(order) else []:
+        a_code, b_code = divmod(int(keys[picked[0]]), len(code))
+        a_rows = np.flatnonzero(a_codes == a_code)
+        b_rows = np.asarray(plan_rows[b_code], np.int64)
+        sims = vectors[a_rows] @ np.asarray(store.vectors[b_rows], np.float32).T
+        ia, jb = np.searchsorted(a_rows, q[picked]), np.searchsorted(b_rows, rows[picked])
+        ranks[picked] = plan_ranks(sims, ia, jb, docs[a_code] == docs[b_code])
+    return ranks
+
+
 def find_pairs(records: Sequence[IndexRecord], vectors: np.ndarray, store, keep: Callable[[IndexRecord, IndexRecord],
                bool], threshold: float = PARAPHRASE_THRESHOLD, near: float = NEAR_SIMILARITY) -> list[DuplicatePair]:
     """Duplicate pairs between `records` (rows of `vectors`) and the records of a VectorStore."""
     if not len(records) or not len(store):
         return []
-    floor = min(threshold, CANDIDATE_FLOOR)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    q, rows, scores = candidates(store, vectors, min(threshold, CANDIDATE_FLOOR))
+    ranks = _all_ranks(records, vectors, store, q, rows)
     pos = {r.uid: i for i, r in enumerate(records)}
-    mine, theirs = PlanVectors(records, vectors), PlanVectors(store.records, store.vectors)
+    memo = _Words()
     seen: set[tuple[str, str]] = set()
     pairs = []
-    for q, row, score in store.range_search(vectors, floor):
-        a, b = records[q], store.records[row]
+    for qi, row, score, rank in zip(q.tolist(), rows.tolist(), scores.tolist(), ranks.tolist()):
+        a, b = records[qi], store.records[row]
         key = (a.uid, b.uid) if a.uid <= b.uid else (b.uid, a.uid)
         if a.uid == b.uid or key in seen or not keep(a, b):
             continue
         seen.add(key)
-        rank = mutual_rank(vectors[q], np.asarray(store.vectors[row], np.float32), mine.of(a.doc_id),
-                           theirs.of(b.doc_id), a.doc_id == b.doc_id)
-        kind, similarity = classify(a.text, b.text, score, threshold, near, rank)
+        wa, wb = memo.of(a), memo.of(b)
+        same = wa == wb
+        paraphrase = score >= threshold and rank <= MUTUAL_RANK
+        if not (same or paraphrase) and similarity_bound(wa, wb, near, memo.counts(a), memo.counts(b)) < near:
+            continue
+        similarity = 1.0 if same else word_similarity(wa, wb)
+        kind = _decide(same, similarity, score, threshold, near, rank)
         if kind:
             first, second = (b, a) if pos.get(b.uid, len(pos)) < pos[a.uid] else (a, b)
             pairs.append(DuplicatePair(first, second, round(min(score, 1.0), 4), round(similarity, 4), kind, rank))
+    log.info("duplicates: %d candidates at cosine >= %.3f, %d pairs", len(q), min(threshold, CANDIDATE_FLOOR),
+             len(pairs))
     pairs.sort(key=lambda p: (KINDS.index(p.kind), -p.score, pos[p.a.uid], p.b.uid))
     return pairs
 

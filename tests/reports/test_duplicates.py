@@ -1,14 +1,18 @@
 import json
+import logging
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align.corpus_index import task_records
 from align.errors import EvalError
 from align.index import VectorStore
-from align.reports.duplicates import (EXACT, NEAR, PARAPHRASE, LabelledPair, ScoredPair, classify, duplicates_to_json,
-                                      find_pairs, leave_one_out, mutual_rank, plan_duplicates, precision_recall,
-                                      read_pair_labels, text_similarity)
+from align.reports.duplicates import (CANDIDATE_FLOOR, EXACT, MUTUAL_RANK, NEAR, PARAPHRASE, LabelledPair, ScoredPair,
+                                      candidates, classify, duplicates_to_json, find_pairs, leave_one_out,
+                                      mutual_rank, plan_duplicates, plan_ranks, precision_recall, read_pair_labels,
+                                      similarity_bound, text_similarity, word_similarity)
 
 from .conftest import make_plan
 
@@ -54,12 +58,66 @@ def test_find_pairs_reports_each_pair_once_in_plan_order():
     assert [(p.a.id, p.b.id, p.kind) for p in pairs] == [("t1", "t3", EXACT)]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abcde"), max_size=12), st.lists(st.sampled_from("abcde"), max_size=12),
+       st.floats(0.0, 1.0))
+def test_similarity_bound_is_never_below_the_similarity(wa, wb, cutoff):
+    assert similarity_bound(wa, wb, cutoff) >= word_similarity(wa, wb)
+
+
+def test_plan_ranks_agree_with_mutual_rank():
+    rng = np.random.default_rng(0)
+    a_plan, b_plan = (v / np.linalg.norm(v, axis=1, keepdims=True) for v in rng.standard_normal((2, 6, 8)))
+    ia, jb = np.repeat(np.arange(6), 6), np.tile(np.arange(6), 6)
+    expected = [mutual_rank(a_plan[i], b_plan[j], a_plan, b_plan, False) for i, j in zip(ia, jb)]
+    assert plan_ranks(a_plan @ b_plan.T, ia, jb, False).tolist() == expected
+
+
+def test_find_pairs_ranks_each_pair_within_its_own_plans():
+    rng = np.random.default_rng(1)
+    plans = [make_plan(p, [f"việc {p} số {i}" for i in range(5)]) for p in ("p", "q", "r")]
+    records = [r for plan in plans for r in task_records(plan)]
+    vectors = rng.standard_normal((15, 8)).astype(np.float32) + 2.0      # clustered: every pair is a candidate
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    mine = records[:5]
+    store = VectorStore.build(records, vectors, "m")
+    pairs = find_pairs(mine, vectors[:5], store, lambda a, b: a.doc_id != b.doc_id, threshold=-1.0, near=1.01)
+    found = {(p.a.uid, p.b.uid): p.rank for p in pairs}
+    plan_of = {plan.id: vectors[5 * k:5 * k + 5] for k, plan in enumerate(plans)}
+    expected = {(a.uid, b.uid): rank for i, a in enumerate(mine) for j, b in enumerate(records[5:], start=5)
+                if (rank := mutual_rank(vectors[i], vectors[j], vectors[:5], plan_of[b.doc_id], False)) <= MUTUAL_RANK}
+    assert found == expected
+
+
 def test_find_pairs_keep_filter_drops_pairs():
     plan = make_plan("p", ["Một việc.", "một việc"])
     records = task_records(plan)
     vectors = np.stack([_unit(0.0), _unit(0.0)])
     store = VectorStore.build(records, vectors, "m")
     assert find_pairs(records, vectors, store, lambda a, b: a.doc_id != b.doc_id) == []
+
+
+def test_candidates_range_search_is_not_truncated():
+    vectors = np.stack([_unit(0.001 * i) for i in range(300)])           # 300 neighbours above the floor
+    store = VectorStore.build(task_records(make_plan("p", ["x"] * 300)), vectors, "m", approx=False)
+    _, rows, _ = candidates(store, vectors[:1], CANDIDATE_FLOOR)
+    assert len(rows) == 300
+
+
+def test_candidates_on_an_hnsw_store_warn(caplog):
+    vectors = np.stack([_unit(0.01 * i) for i in range(20)])
+    store = VectorStore.build(task_records(make_plan("p", ["x"] * 20)), vectors, "m", approx=True)
+    with caplog.at_level(logging.WARNING, logger="align.reports.duplicates"):
+        _, rows, _ = candidates(store, vectors[:1], CANDIDATE_FLOOR)
+    assert "approximate" in caplog.text and len(rows) == 20
+
+
+def test_find_pairs_finds_a_near_repeat_below_the_paraphrase_threshold():
+    plan = make_plan("p", [LONG, LONG.replace("Tổ chức", "Mở")])
+    records = task_records(plan)
+    vectors = np.stack([_unit(0.0), _unit(0.3)])                         # cosine 0.955
+    pairs = find_pairs(records, vectors, VectorStore.build(records, vectors, "m"), lambda a, b: True, threshold=0.99)
+    assert [p.kind for p in pairs] == [NEAR]
 
 
 def test_duplicates_to_json_has_the_contract_keys():
