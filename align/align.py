@@ -15,7 +15,8 @@ import numpy as np
 from align.corpus_index import CorpusIndex, clause_records, task_records
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
-from align.retrieval.features import PairInputs, UnitView, compute_features, make_views
+from align.retrieval.features import (PairInputs, UnitView, compute_features, make_views, neighbour_evidence,
+                                      neighbours)
 from align.retrieval.fusion import Fusion, load_fusion
 from align.types import Alignment, Document, IndexRecord, Match, TaskAlignment
 
@@ -58,9 +59,15 @@ class Aligner:
         return self._fusion
 
     # -- vectors ------------------------------------------------------------------
+    def _indexed(self, records: Sequence[IndexRecord]) -> bool:
+        """Whether the index holds these very tasks (same ids and texts: an edited copy of an
+        indexed plan, aligned from a file, must not borrow the indexed version's vectors)."""
+        store = self.index.tasks
+        return bool(records) and all(r.uid in store and store.records[store.row(r.uid)] == r for r in records)
+
     def _task_vectors(self, records: Sequence[IndexRecord]) -> np.ndarray:
         store = self.index.tasks
-        if records and all(r.uid in store for r in records):
+        if self._indexed(records):
             return np.asarray(store.vectors[[store.row(r.uid) for r in records]], dtype=np.float32)
         return encode_cached(self.embedder, [r.text for r in records], "query", self.cache, self.progress)
 
@@ -93,20 +100,48 @@ class Aligner:
         if doc_id not in self._clause_views:
             self._clause_views[doc_id] = make_views(clauses, "clause")
         clause_views = self._clause_views[doc_id]
-        task_views = task_views if task_views is not None else make_views(tasks, "task")
-        task_vecs = self._task_vectors(tasks)
+        plan, rows_in_plan = self._plans_of(tasks)
+        whole = rows_in_plan == list(range(len(plan)))
+        plan_views = task_views if task_views is not None and whole else make_views(plan, "task")
+        task_views = task_views if task_views is not None else [plan_views[i] for i in rows_in_plan]
+        plan_vecs = self._task_vectors(plan)
+        plan_sent = self._sentence_max(plan_vecs, clause_views)
         bm25 = self.index.clause_bm25
+        plan_bm25 = np.array([bm25.score(list(v.tokens))[rows] for v in plan_views], dtype=np.float32) \
+            if plan_views else np.zeros((0, len(rows)), np.float32)
+        near = neighbours(plan)
         inputs = PairInputs(
-            dense=task_vecs @ clause_vecs.T,
-            dense_sent=self._sentence_max(task_vecs, clause_views),
+            dense=plan_vecs[rows_in_plan] @ clause_vecs.T,
+            dense_sent=plan_sent[rows_in_plan],
             dense_joint=self._encode([v.joint for v in task_views], "query")
             @ self._encode([v.joint for v in clause_views], "passage").T,
             dense_ctx=self._encode([v.context or v.text for v in task_views], "query")
             @ self._encode([v.context or v.text for v in clause_views], "passage").T,
-            bm25=np.array([bm25.score(list(v.tokens))[rows] for v in task_views], dtype=np.float32)
-            if task_views else np.zeros((0, len(rows)), np.float32))
+            bm25=plan_bm25[rows_in_plan],
+            neighbour=neighbour_evidence(plan_sent, near, rows_in_plan),
+            neighbour_bm25=neighbour_evidence(plan_bm25, near, rows_in_plan))
         feats = compute_features(inputs, task_views, clause_views, self._idf())
         return PairScores(list(tasks), clauses, feats, task_views, clause_views)
+
+    def _plans_of(self, tasks: Sequence[IndexRecord]) -> tuple[list[IndexRecord], list[int]]:
+        """The whole plans the tasks come from, in document order, and where each task sits in them.
+
+        Neighbour evidence needs the tasks around each one, also when only some are scored
+        (evaluation scores the labelled tasks): a plan the index holds comes from the index,
+        any other from the tasks given.
+        """
+        store = self.index.tasks
+        given: dict[str, list[IndexRecord]] = {}
+        for r in tasks:
+            given.setdefault(r.doc_id, []).append(r)
+        plan: list[IndexRecord] = []
+        for doc_id, records in given.items():
+            if self._indexed(records):
+                plan += [store.records[i] for i in store.doc_rows(doc_id).tolist()]
+            else:
+                plan += records
+        where = {r.uid: i for i, r in enumerate(plan)}
+        return plan, [where[r.uid] for r in tasks]
 
     def _sentence_max(self, task_vecs: np.ndarray, clauses: list[UnitView]) -> np.ndarray:
         """Best cosine between each task and any sentence of each clause."""

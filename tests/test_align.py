@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from align.session import Session
@@ -77,3 +78,33 @@ def test_align_of_indexed_plan_calls_no_model(mini_session, tmp_path):
     result = aligner.align(plan, mini_session.corpus.references(), top_k=3)
     assert [[m.clause_id for m in t.matches["ref-mini"]] for t in result.tasks] == \
         [[m.clause_id for m in t.matches["ref-mini"]] for t in expected.tasks]
+
+
+def test_align_pair_scores_of_some_tasks_see_their_neighbours_in_the_whole_plan(mini_session):
+    """Scoring a few tasks of an indexed plan (as evaluation does) gives them the features they have in the plan."""
+    from align.corpus_index import task_records
+
+    records = task_records(mini_session.corpus.document("xa-an-phu"))
+    whole = mini_session.aligner.pair_scores(records, "ref-mini")
+    some = mini_session.aligner.pair_scores(records[1:2], "ref-mini")
+    assert whole.features["neighbour"][1].any()
+    for name in ("neighbour", "neighbour_bm25", "dense_sent", "bm25"):
+        assert np.allclose(some.features[name][0], whole.features[name][1], atol=1e-6)
+
+
+def test_align_edited_copy_of_indexed_plan_uses_its_own_vectors(mini_session, tmp_path):
+    """A draft aligned from a file, named like an indexed plan, is scored on what it says."""
+    import numpy as np
+
+    from align.corpus_index import task_records
+    from tests.conftest import MINI_CORPUS
+
+    draft = tmp_path / "xa-an-phu.txt"
+    original = (MINI_CORPUS / "communes" / "xa-an-phu.txt").read_text(encoding="utf-8")
+    draft.write_text(original.replace("nộp hồ sơ trực tuyến", "lắp camera an ninh"), encoding="utf-8")
+    records = task_records(mini_session.corpus.resolve(str(draft)))
+    edited = next(i for i, r in enumerate(records) if "camera an ninh" in r.text)
+    assert records[edited].uid in mini_session.index.tasks
+    vectors = mini_session.aligner.task_vectors(records)
+    own = mini_session.embedder.encode([records[edited].text], kind="query")[0]
+    np.testing.assert_allclose(vectors[edited], own, atol=1e-5)

@@ -15,7 +15,13 @@ each a T x C matrix, so fusion can weigh them:
 - `rrf_dense`, `rrf_bm25`: reciprocal-rank transforms of the two rankings (1 / (60 + rank));
 - `ctx_overlap`: share of the heading's content words found in the clause heading;
 - `kind_match`: 1 when the clause is of the task's kind (a task serves a task clause, a
-  target a target), 0 otherwise (viewpoints and implementation clauses are rarely served).
+  target a target), 0 otherwise (viewpoints and implementation clauses are rarely served);
+- `neighbour`: the mean standardised `dense_sent` of the tasks just before and after the task
+  under the same headings (plans list related tasks together, so a short or generic task
+  borrows the topic of the ones around it);
+- `neighbour_item`: the best `neighbour` of any clause in the same item (neighbours tend to
+  serve the same item, not always the same bullet);
+- `neighbour_bm25`: the same evidence from the neighbours' BM25 scores (their words).
 """
 from __future__ import annotations
 
@@ -28,7 +34,8 @@ import numpy as np
 from align.types import IndexRecord
 
 FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
-            "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match")
+            "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match", "neighbour", "neighbour_item",
+            "neighbour_bm25")
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2
@@ -64,6 +71,8 @@ class PairInputs:
     dense_joint: np.ndarray
     dense_ctx: np.ndarray
     bm25: np.ndarray           # raw BM25 scores
+    neighbour: np.ndarray      # mean standardised dense_sent of each task's neighbours (see `neighbour_evidence`)
+    neighbour_bm25: np.ndarray  # the same from raw BM25 scores
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
@@ -121,6 +130,32 @@ def make_views(records: Sequence[IndexRecord], role: str) -> list[UnitView]:
         views.append(UnitView(r.text, context, tuple(analyze(r.text)), tuple(analyze(context)), sentences, item,
                               r.kind))
     return views
+
+
+def neighbours(records: Sequence[IndexRecord]) -> list[tuple[int, ...]]:
+    """For tasks in document order, the positions of the tasks just before and after each one
+    under the same headings (a new section starts a new topic)."""
+    contexts = [(r.doc_id, task_context(r)) for r in records]
+    return [tuple(j for j in (i - 1, i + 1) if 0 <= j < len(records) and contexts[j] == contexts[i])
+            for i in range(len(records))]
+
+
+def neighbour_evidence(scores: np.ndarray, near: Sequence[Sequence[int]], rows: Sequence[int]) -> np.ndarray:
+    """For the tasks at `rows` of `scores` (all tasks x clauses), the mean standardised score
+    row of their neighbours `near[row]`; zeros for a task with none."""
+    z = standardise_rows(scores) if scores.size else scores
+    out = np.zeros((len(rows), scores.shape[1]), dtype=np.float32)
+    for i, row in enumerate(rows):
+        if near[row]:
+            out[i] = z[list(near[row])].mean(axis=0)
+    return out
+
+
+def standardise_rows(matrix: np.ndarray) -> np.ndarray:
+    """z-score each row: what matters to the ranker is how a clause stands among the task's candidates."""
+    mean = matrix.mean(axis=1, keepdims=True)
+    std = matrix.std(axis=1, keepdims=True)
+    return (matrix - mean) / (std + 1e-6)
 
 
 def rank_matrix(scores: np.ndarray) -> np.ndarray:
@@ -186,6 +221,9 @@ def compute_features(inputs: PairInputs, tasks: Sequence[UnitView], clauses: Seq
         "ctx_overlap": overlap_matrix(tasks, clauses),
         "kind_match": np.array([[float(t.kind == c.kind) for c in clauses] for t in tasks]).reshape(len(tasks),
                                                                                                 len(clauses)),
+        "neighbour": inputs.neighbour,
+        "neighbour_item": item_max(inputs.neighbour, clauses),
+        "neighbour_bm25": inputs.neighbour_bm25,
     }
     return {k: np.asarray(v, dtype=np.float32) for k, v in feats.items()}
 

@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from align.errors import ModelError
-from align.retrieval.features import FEATURES
+from align.retrieval.features import FEATURES, standardise_rows
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +35,6 @@ METHODS = tuple(METHOD_SPECS)
 DEFAULT_FUSION_PATH = Path(__file__).resolve().parents[1] / "data" / "fusion.json"
 # Before any fitting: equal weights and a sigmoid that keeps the order.
 _PRIOR_CALIBRATION = (4.0, -4.0)
-
-
-def standardise_rows(matrix: np.ndarray) -> np.ndarray:
-    """z-score each row: what matters to the ranker is how a clause stands among the task's candidates."""
-    mean = matrix.mean(axis=1, keepdims=True)
-    std = matrix.std(axis=1, keepdims=True)
-    return (matrix - mean) / (std + 1e-6)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 import numpy as np
 
-from align.retrieval.features import (PairInputs, UnitView, compute_features, item_max, rank_matrix,
-                                      split_sentences, task_context)
+from align.retrieval.features import (PairInputs, UnitView, compute_features, item_max, neighbour_evidence,
+                                      neighbours, rank_matrix, split_sentences, task_context)
 from align.types import IndexRecord
 
 
@@ -38,9 +38,42 @@ def test_compute_features_shapes_and_bm25_normalised():
     tasks = [_view("t1", tokens=("số",)), _view("t2", kind="target")]
     clauses = [_view("c1", tokens=("số",)), _view("c2", kind="target"), _view("c3")]
     m = np.random.default_rng(0).random((2, 3)).astype(np.float32)
-    feats = compute_features(PairInputs(m, m, m, m, np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])), tasks, clauses,
-                             {"số": 1.0})
+    raw_bm25 = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    feats = compute_features(PairInputs(m, m, m, m, raw_bm25, m, m), tasks, clauses, {"số": 1.0})
     assert all(v.shape == (2, 3) for v in feats.values())
     assert feats["bm25"].tolist() == [[1.0, 0.5, 0.0], [0.0, 0.0, 0.0]]
     assert feats["kind_match"].tolist() == [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     assert feats["idf_overlap"][0, 0] == 1.0
+
+
+def _task(uid, section, doc="p"):
+    return IndexRecord(uid=f"{doc}#{uid}", doc_id=doc, id=uid, kind="task", role="task", text=uid,
+                       heading_path=("KẾ HOẠCH", section))
+
+
+def test_neighbours_stay_under_the_same_headings():
+    records = [_task("a", "1. Hạ tầng số"), _task("b", "1. Hạ tầng số"), _task("c", "1. Hạ tầng số"),
+               _task("d", "2. Dữ liệu số")]
+    assert neighbours(records) == [(1,), (0, 2), (1,), ()]
+
+
+def test_neighbours_do_not_cross_plans():
+    records = [_task("a", "1. Hạ tầng số", doc="p"), _task("b", "1. Hạ tầng số", doc="q")]
+    assert neighbours(records) == [(), ()]
+
+
+def test_neighbour_evidence_averages_standardised_rows_of_neighbours():
+    scores = np.array([[0.0, 1.0, 2.0], [4.0, 2.0, 0.0], [9.0, 9.0, 9.0]])
+    out = neighbour_evidence(scores, [(1,), (0, 2), ()], [0, 1, 2])
+    assert np.allclose(out[0], [1.2247, 0.0, -1.2247], atol=1e-3)
+    assert np.allclose(out[1], [-0.6124, 0.0, 0.6124], atol=1e-3)
+    assert out[2].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_compute_features_spreads_neighbour_evidence_over_item():
+    tasks = [_view("t1")]
+    clauses = [_view("c1", item="III.1"), _view("c2", item="III.1"), _view("c3", item="III.2")]
+    m = np.zeros((1, 3), dtype=np.float32)
+    near = np.array([[0.5, -1.0, 0.25]], dtype=np.float32)
+    feats = compute_features(PairInputs(m, m, m, m, m, near, m), tasks, clauses, {})
+    assert feats["neighbour_item"].tolist() == [[0.5, 0.5, 0.25]]
