@@ -51,7 +51,12 @@ class SentenceTransformerEmbedder(Embedder):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        from align.progress import bars_enabled
+
+        if not bars_enabled():  # transformers draws its own "Loading weights" bar otherwise
+            hf_logging.disable_progress_bar()
         try:
             self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         except Exception as exc:  # library raises many types for a bad directory
