@@ -75,9 +75,17 @@ def run_size(n: int, source, work: Path, seed: int) -> dict:
     set_default_cache(None)
     embedder = _Instant(384)
     out: dict = {"n_plans": n, "load_average_start": load_average()}
-    with measured() as span:
-        write_synthetic_corpus(source, corpus_dir, n, seed=seed)
-    out["generate_seconds"] = span.seconds
+    if (corpus_dir / "manifest.json").exists():   # a corpus kept from an earlier run (--work)
+        plans = [d for d in json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))["documents"]
+                 if d["kind"] != "reference"]
+        if len(plans) != n:
+            raise SystemExit(f"{corpus_dir} holds {len(plans)} plans, not {n}")
+        out["generate_seconds"] = None
+    else:
+        with measured() as span:
+            write_synthetic_corpus(source, corpus_dir, n, seed=seed)
+        out["generate_seconds"] = span.seconds
+    shutil.rmtree(index_dir, ignore_errors=True)
     out["first_build"] = build(corpus_dir, embedder, index_dir, incremental=True)
     log.info("N=%d first build %s", n, out["first_build"])
     write_synthetic_corpus(source, corpus_dir, n + 1, seed=seed, start=n)
@@ -98,7 +106,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,3300")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "incremental.json")
     parser.add_argument("--corpus", type=Path, default=None, help="Source corpus (default: ../shared/corpus).")
-    parser.add_argument("--work", type=Path, default=None, help="Work dir (default: a new temp dir, removed).")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="Work dir, kept (default: a new temp dir, removed). A corpus-N folder already "
+                             "there is used as is, with its caches.")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
