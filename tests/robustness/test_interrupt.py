@@ -15,10 +15,13 @@ from align.corpus_index import CorpusIndex
 from tests.robustness.conftest import ROOT, cli_env, run_cli
 
 
-def _start_build(mini, cache: Path) -> subprocess.Popen:
+def _start_build(mini, cache: Path, full: bool = True) -> subprocess.Popen:
+    """A build in its own process; a full one by default (an update of an unchanged corpus is too
+    quick to be caught while writing), with `cache` empty so it parses and embeds for real."""
     return subprocess.Popen([sys.executable, "-m", "align.cli", "index", "build", "--corpus", str(mini.corpus),
-                             "--index-dir", str(mini.index), "-q"], env=cli_env(cache), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--index-dir", str(mini.index), "-q", *(["--full"] if full else [])],
+                            env=cli_env(cache), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -67,6 +70,20 @@ def test_index_build_killed_while_writing_keeps_previous_build(mini_index, stage
     _kill(proc)
     assert proc.returncode == -9, "the build ended before it could be killed while writing"
     assert _assert_answers(mini_index.index, mini_index.corpus).manifest == before
+
+
+def test_index_update_killed_while_writing_keeps_previous_build(mini_index):
+    """An incremental update (one plan edited) killed mid-way leaves the previous build in place."""
+    before = CorpusIndex.load(mini_index.index).manifest
+    plan = mini_index.corpus / "communes" / "xa-an-phu.txt"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n- Số hóa sổ hộ tịch lưu trữ tại xã.\n", encoding="utf-8")
+    proc = _start_build(mini_index, mini_index.cache, full=False)
+    _wait_for(lambda: any(mini_index.index.glob("builds/.*.tmp-*")) or proc.poll() is not None)
+    _kill(proc)
+    assert proc.returncode == -9, "the update ended before it could be killed while writing"
+    index = CorpusIndex.load(mini_index.index)
+    assert index.manifest == before and "changed: xa-an-phu" in index.staleness(Corpus(mini_index.corpus),
+                                                                                 index.model_id)
 
 
 def test_index_build_after_killed_build_succeeds(mini_index):
