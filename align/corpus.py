@@ -88,6 +88,7 @@ class Corpus:
         self.entries = read_manifest(self.root)
         self._by_id = {e.id: e for e in self.entries}
         self._docs: dict[str, Document] = {}
+        self._fingerprints: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.root)!r}, {len(self.entries)} documents)"
@@ -135,21 +136,24 @@ class Corpus:
         return load_document(path, doc_id=path.stem)
 
     def fingerprint(self, doc_id: str) -> str:
-        """Changes whenever what parsing one document depends on changes: its file or its entry."""
-        entry = self.entry(doc_id)
-        file = self.root / entry.path
-        digest = hashlib.sha256(json.dumps([entry.id, entry.path, entry.kind, entry.level, entry.title],
-                                           ensure_ascii=False).encode("utf-8"))
-        digest.update(file.read_bytes() if file.is_file() else b"<missing>")
-        return digest.hexdigest()
+        """Changes whenever what parsing one document depends on changes: its file or its entry.
+
+        Read once per Corpus, like the parsed documents: a Corpus is a snapshot of the directory.
+        """
+        if doc_id not in self._fingerprints:
+            entry = self.entry(doc_id)
+            file = self.root / entry.path
+            digest = hashlib.sha256(json.dumps([entry.id, entry.path, entry.kind, entry.level, entry.title],
+                                               ensure_ascii=False).encode("utf-8"))
+            digest.update(file.read_bytes() if file.is_file() else b"<missing>")
+            self._fingerprints[doc_id] = digest.hexdigest()
+        return self._fingerprints[doc_id]
 
     def content_hash(self) -> str:
         """Changes whenever the manifest or any document file changes."""
         digest = hashlib.sha256((self.root / "manifest.json").read_bytes())
         for entry in self.entries:
-            file = self.root / entry.path
-            digest.update(entry.id.encode())
-            digest.update(file.read_bytes() if file.is_file() else b"<missing>")
+            digest.update(self.fingerprint(entry.id).encode("ascii"))
         return digest.hexdigest()
 
 
