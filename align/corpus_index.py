@@ -79,6 +79,10 @@ class CorpusIndex:
     def model_id(self) -> str:
         return self.manifest["model_id"]
 
+    def part(self, role: str):
+        """(VectorStore, BM25Index) of the reference clauses ("clause") or commune tasks ("task")."""
+        return (self.clauses, self.clause_bm25) if role == "clause" else (self.tasks, self.task_bm25)
+
     # -- build --------------------------------------------------------------------
     @classmethod
     def build(cls, corpus: Corpus, embedder: Embedder, directory: str | Path | None = None,
@@ -103,10 +107,10 @@ class CorpusIndex:
                 stores = {}
                 views = previous.views if previous is not None else EmbeddingTable.empty(embedder.model_id,
                                                                                           embedder.dim)
-                for name, kind, make in (("clauses", "passage", clause_records), ("tasks", "query", task_records)):
-                    ids = [e.id for e in corpus.entries if (e.kind == "reference") == (name == "clauses")]
-                    old = (previous.clauses if name == "clauses" else previous.tasks) if previous else None
-                    old_bm25 = (previous.clause_bm25 if name == "clauses" else previous.task_bm25) if previous else None
+                for name, role, kind, make in (("clauses", "clause", "passage", clause_records),
+                                               ("tasks", "task", "query", task_records)):
+                    ids = [e.id for e in corpus.entries if (e.kind == "reference") == (role == "clause")]
+                    old, old_bm25 = previous.part(role) if previous is not None else (None, None)
                     fresh = [r for doc_id in ids if doc_id not in reused for r in make(corpus.document(doc_id))]
                     vectors = encode_cached(embedder, [r.text for r in fresh], kind=kind, cache=cache,
                                             progress=progress)
@@ -114,7 +118,7 @@ class CorpusIndex:
                     store.save(tmp / name)
                     bm25.save(tmp / name / "bm25")
                     stores[name] = store
-                    texts = views.missing(kind, embedded_texts(fresh, name[:-1]))
+                    texts = views.missing(kind, embedded_texts(fresh, role))
                     views = views.merged(kind, texts, encode_cached(embedder, texts, kind=kind, cache=cache,
                                                                     progress=progress))
                 views.save(tmp / "views")

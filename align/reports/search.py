@@ -33,7 +33,7 @@ class Hit:
 def _stores(index, kind: str):
     if kind not in KINDS:
         raise PlanAlignError(f"unknown kind {kind!r} (choose from {', '.join(KINDS)})")
-    return (index.tasks, index.task_bm25) if kind == "task" else (index.clauses, index.clause_bm25)
+    return index.part(kind)
 
 
 def _commune_mask(doc_ids: Sequence[str], communes: dict[str, str], commune: str) -> np.ndarray:
