@@ -40,7 +40,7 @@ def main(source: Path, out: Path) -> None:
     for i, (label, seconds) in enumerate(series.items()):
         ax.plot(n, seconds, marker="o", label=label)
         ax.annotate(f"{seconds[-1]:.3g} s", (n[-1], seconds[-1]), textcoords="offset points",
-                    xytext=(6, 9 if i % 2 == 0 else -9), fontsize=8, va="center")
+                    xytext=(6, (9, 0, -9, 0)[i]), fontsize=8, va="center")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(n, [f"{x:,}" for x in n])
