@@ -191,11 +191,6 @@ def _all_ranks(records: Sequence[IndexRecord], vectors: np.ndarray, store, q: np
     a_codes = np.fromiter((code.setdefault(r.doc_id, len(code)) for r in records), np.int64, len(records))
     b_codes = np.fromiter((code.setdefault(doc_ids[r], len(code)) for r in rows.tolist()), np.int64, len(rows))
     docs = list(code)
-    plan_rows: dict[int, list[int]] = {c: [] for c in set(b_codes.tolist())}
-    for row, doc in enumerate(doc_ids):      # one pass over the column, no record decoded
-        c = code.get(doc)
-        if c in plan_rows:
-            plan_rows[c].append(row)
     keys = a_codes[q] * len(code) + b_codes
     order = np.argsort(keys, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(keys[order]) != 0]) if len(order) else order
@@ -203,7 +198,7 @@ def _all_ranks(records: Sequence[IndexRecord], vectors: np.ndarray, store, q: np
     for picked in np.split(order, starts[1:]) if len(order) else []:
         a_code, b_code = divmod(int(keys[picked[0]]), len(code))
         a_rows = np.flatnonzero(a_codes == a_code)
-        b_rows = np.asarray(plan_rows[b_code], np.int64)
+        b_rows = store.doc_rows(docs[b_code])     # grouped once per store, no record decoded
         sims = vectors[a_rows] @ np.asarray(store.vectors[b_rows], np.float32).T
         ia, jb = np.searchsorted(a_rows, q[picked]), np.searchsorted(b_rows, rows[picked])
         ranks[picked] = plan_ranks(sims, ia, jb, docs[a_code] == docs[b_code])
