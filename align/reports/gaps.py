@@ -153,53 +153,58 @@ def score_plans(aligner, plans: Sequence[Document], ref: Document, method: str) 
     return out
 
 
-def _coverage_key(session, ref: Document, method: str) -> str:
-    """Changes with the index build, the reference, the method, the fusion weights and the scoring code."""
+def _coverage_base(session, ref: Document, method: str) -> str:
+    """What every plan's cached scores depend on besides the plan: the references (the clause
+    index and its idf), the model, the method, the fusion weights and the scoring code."""
     import hashlib
     import importlib
     import json
 
-    index, fusion = session.index, session.aligner.fusion
+    from align import __version__
+
+    corpus, fusion = session.corpus, session.aligner.fusion
     weights = fusion.to_json() if hasattr(fusion, "to_json") else repr(fusion)
+    references = {e.id: corpus.fingerprint(e.id) for e in corpus.entries if e.kind == "reference"}
     digest = hashlib.sha256(json.dumps(
-        {"format": COVERAGE_FORMAT, "index": str(index.directory), "manifest": index.manifest, "ref": ref.id,
-         "ref_hash": ref.content_hash, "method": method, "fusion": weights}, sort_keys=True, default=str).encode())
+        {"format": COVERAGE_FORMAT, "version": __version__, "model": session.embedder.model_id,
+         "references": references, "ref": ref.id, "ref_hash": ref.content_hash, "method": method,
+         "fusion": weights}, sort_keys=True, default=str).encode())
     for name in SCORING_MODULES:
         digest.update(Path(importlib.import_module(name).__file__).read_bytes())
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()
+
+
+def coverage_keys(session, ref: Document, method: str) -> dict[str, str]:
+    """The coverage cache key of every corpus plan (no plan is parsed)."""
+    from align.reports.coverage_cache import plan_key
+
+    base = _coverage_base(session, ref, method)
+    corpus = session.corpus
+    return {e.id: plan_key(base, corpus.fingerprint(e.id)) for e in corpus.entries if e.kind != "reference"}
 
 
 def corpus_coverage(session, ref: Document, method: str) -> dict[str, PlanCoverage]:
-    """Best scores of every corpus plan against `ref`, from the coverage cache or computed and cached.
+    """Best scores of every corpus plan against `ref`: cached plans as stored, the others scored and stored.
 
-    Peer coverage and the matrix need the whole corpus; scoring it again for each report would not
-    scale, so the per-plan best scores are kept in the user cache, keyed by `_coverage_key`.
+    Peer coverage and the matrix need the whole corpus; scoring it again for each report, or
+    after each plan added, would not scale (align/reports/coverage_cache.py).
     """
-    import io
-    import zipfile
+    from align.reports.coverage_cache import CoverageCache
 
-    from align.output import write_atomic
-    from align.paths import cache_dir
-
-    path = cache_dir("coverage") / f"{_coverage_key(session, ref, method)}.npz"
-    if path.is_file():
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                return {pid: PlanCoverage(str(pid), str(title), int(n), best) for pid, title, n, best in
-                        zip(data["ids"], data["titles"], data["tasks"], data["best"])}
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-            log.warning("%s: unreadable coverage cache (%s); recomputing", path, exc)
-    out: dict[str, PlanCoverage] = {}
-    plans = session.corpus.plans()
-    for start in range(0, len(plans), CHUNK_PLANS):
-        for pid, scores in score_plans(session.aligner, plans[start:start + CHUNK_PLANS], ref, method).items():
-            out[pid] = scores.summary()
-    buffer = io.BytesIO()
-    np.savez(buffer, ids=np.array(list(out), dtype=str), titles=np.array([c.title for c in out.values()], dtype=str),
-             tasks=np.array([c.tasks for c in out.values()], dtype=np.int64),
-             best=np.stack([c.best for c in out.values()]) if out else np.zeros((0, len(ref.clauses)), np.float32))
-    write_atomic(path, buffer.getvalue())
-    return out
+    cache = CoverageCache()
+    keys = coverage_keys(session, ref, method)
+    cached = cache.get_many(list(keys.values()))
+    missing = [pid for pid, key in keys.items() if key not in cached]
+    if missing:
+        log.info("scoring %d of %d plans against %s (%d cached)", len(missing), len(keys), ref.id,
+                 len(keys) - len(missing))
+    for start in range(0, len(missing), CHUNK_PLANS):
+        plans = [session.corpus.document(pid) for pid in missing[start:start + CHUNK_PLANS]]
+        fresh = {keys[pid]: scores.summary() for pid, scores in score_plans(session.aligner, plans, ref,
+                                                                             method).items()}
+        cache.put_many(fresh)
+        cached.update(fresh)
+    return {pid: cached[key] for pid, key in keys.items()}
 
 
 def prepare_coverage(session, plan: str | Document, ref_id: str, method: str | None = None,

@@ -204,36 +204,67 @@ def test_corpus_coverage_matches_fresh_scores(mini_session):
         assert np.allclose(cached[pid].best, scores.best, atol=1e-6) and cached[pid].tasks == len(scores.plan.tasks)
 
 
-def _cache_file(session, ref):
-    from align.paths import cache_dir
-    from align.reports.gaps import _coverage_key
-
-    return cache_dir("coverage") / f"{_coverage_key(session, ref, 'hybrid')}.npz"
-
-
-def test_corpus_coverage_reads_its_cache_file(mini_session):
-    from align.reports.gaps import corpus_coverage
+def test_corpus_coverage_reads_its_cache(mini_session):
+    from align.reports.coverage_cache import CoverageCache
+    from align.reports.gaps import PlanCoverage, corpus_coverage, coverage_keys
 
     ref = mini_session.corpus.references()[0]
     corpus_coverage(mini_session, ref, "hybrid")
-    path = _cache_file(mini_session, ref)
+    key = coverage_keys(mini_session, ref, "hybrid")["xa-an-phu"]
+    planted = PlanCoverage("xa-an-phu", "t", 3, np.full(len(ref.clauses), 0.25, np.float32))
+    CoverageCache().put_many({key: planted})
     try:
-        np.savez(path, ids=np.array(["p"]), titles=np.array(["t"]), tasks=np.array([3]),
-                 best=np.full((1, len(ref.clauses)), 0.25, np.float32))
         cached = corpus_coverage(mini_session, ref, "hybrid")
-        assert list(cached) == ["p"] and cached["p"].tasks == 3 and float(cached["p"].best[0]) == 0.25
+        assert cached["xa-an-phu"].tasks == 3 and float(cached["xa-an-phu"].best[0]) == 0.25
     finally:
-        path.unlink()
+        with CoverageCache()._connect() as db:
+            db.execute("DELETE FROM plans WHERE key = ?", (key,))
 
 
-def test_corpus_coverage_recomputes_an_unreadable_cache(mini_session):
+def test_corpus_coverage_recomputes_with_an_unreadable_cache(mini_session):
+    from align.reports.coverage_cache import CoverageCache
     from align.reports.gaps import corpus_coverage
 
     ref = mini_session.corpus.references()[0]
-    path = _cache_file(mini_session, ref)
-    path.write_bytes(b"not an npz file")
-    assert set(corpus_coverage(mini_session, ref, "hybrid")) == {"xa-an-phu", "xa-binh-minh"}
-    assert np.load(path)["ids"].tolist() == ["xa-an-phu", "xa-binh-minh"]
+    path = CoverageCache().path
+    saved = path.read_bytes() if path.exists() else None
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"not a database" * 100)
+    try:
+        assert set(corpus_coverage(mini_session, ref, "hybrid")) == {"xa-an-phu", "xa-binh-minh"}
+    finally:
+        path.unlink()
+        if saved is not None:
+            path.write_bytes(saved)
+
+
+def test_corpus_coverage_scores_only_new_plans(mini_corpus, tmp_path):
+    """After a plan is added, the others come from the cache (a planted entry survives)."""
+    import json
+
+    from align.reports.coverage_cache import CoverageCache
+    from align.reports.gaps import PlanCoverage, corpus_coverage, coverage_keys
+    from align.session import Session
+
+    session = Session(mini_corpus, index_dir=tmp_path / "idx", progress=False)
+    ref = session.corpus.references()[0]
+    key = coverage_keys(session, ref, "hybrid")["xa-an-phu"]
+    CoverageCache().put_many({key: PlanCoverage("xa-an-phu", "t", 7, np.zeros(len(ref.clauses), np.float32))})
+    (mini_corpus / "communes" / "xa-moi.txt").write_text(
+        "I. NHIỆM VỤ\n- Lắp wifi miễn phí tại nhà văn hóa thôn.\n", encoding="utf-8")
+    manifest = json.loads((mini_corpus / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append({"id": "xa-moi", "path": "communes/xa-moi.txt", "kind": "commune-plan",
+                                  "level": "commune", "title": "Xã Mới", "parents": ["ref-mini"]})
+    (mini_corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    grown = Session(mini_corpus, index_dir=tmp_path / "idx", progress=False)
+    try:
+        coverage = corpus_coverage(grown, grown.corpus.references()[0], "hybrid")
+        assert set(coverage) == {"xa-an-phu", "xa-binh-minh", "xa-moi"}
+        assert coverage["xa-an-phu"].tasks == 7 and coverage["xa-moi"].tasks == 1
+    finally:
+        with CoverageCache()._connect() as db:
+            db.execute("DELETE FROM plans WHERE key = ?", (key,))
 
 
 def test_prepare_coverage_adds_a_plan_outside_the_corpus(mini_session, tmp_path):
