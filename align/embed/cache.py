@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from align.embed.base import Embedder
+from align.sqlite_rows import select_in
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +48,9 @@ class EmbeddingCache:
     def get_many(self, model: str, kind: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         with self._connect() as db:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start:start + 500])
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT key, vec FROM vectors WHERE model=? AND kind=? AND key IN ({marks})",
-                                  [model, kind, *chunk])
-                for key, blob in rows:
-                    found[key] = np.frombuffer(blob, dtype=np.float32)
+            for key, blob in select_in(db, "SELECT key, vec FROM vectors WHERE model=? AND kind=? AND key IN ({keys})",
+                                       keys, (model, kind)):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def put_many(self, model: str, kind: str, items: dict[str, np.ndarray]) -> None:

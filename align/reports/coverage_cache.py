@@ -20,6 +20,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from align.sqlite_rows import select_in
+
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
@@ -54,12 +56,9 @@ class CoverageCache:
         found = {}
         try:
             with closing(self._connect()) as db, db:
-                for start in range(0, len(keys), 500):
-                    chunk = list(keys[start:start + 500])
-                    rows = db.execute(f"SELECT key, plan_id, title, tasks, best FROM plans WHERE key IN "
-                                      f"({','.join('?' * len(chunk))})", chunk)
-                    for key, plan_id, title, tasks, best in rows:
-                        found[key] = PlanCoverage(plan_id, title, int(tasks), np.frombuffer(best, np.float32))
+                for key, plan_id, title, tasks, best in select_in(
+                        db, "SELECT key, plan_id, title, tasks, best FROM plans WHERE key IN ({keys})", keys):
+                    found[key] = PlanCoverage(plan_id, title, int(tasks), np.frombuffer(best, np.float32))
         except sqlite3.Error as exc:
             log.warning("%s: unreadable coverage cache (%s); scoring every plan", self.path, exc)
             return {}

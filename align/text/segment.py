@@ -24,13 +24,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Sequence
 
+from align.sqlite_rows import select_in
+
 log = logging.getLogger(__name__)
 
 # Bump when the stored token format changes; the underthesea version is part of the tag too.
 # 1: one JSON file per text; 2: one SQLite file, tokens joined by spaces.
 FORMAT_VERSION = 2
 CHUNK = 256         # texts tokenized between two writes, so a killed run keeps its work
-_QUERY_CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -166,16 +167,12 @@ class SegmentStore:
             if db is None:
                 return found
             try:
-                for start in range(0, len(keys), _QUERY_CHUNK):
-                    chunk = list(keys[start:start + _QUERY_CHUNK])
-                    marks = ",".join("?" * len(chunk))
-                    for key, stored in db.execute(f"SELECT key, tokens FROM segments WHERE key IN ({marks})",
-                                                  chunk):
-                        tokens = _decode(stored)
-                        if tokens is None:
-                            malformed += 1
-                        else:
-                            found[bytes(key)] = tokens
+                for key, stored in select_in(db, "SELECT key, tokens FROM segments WHERE key IN ({keys})", keys):
+                    tokens = _decode(stored)
+                    if tokens is None:
+                        malformed += 1
+                    else:
+                        found[bytes(key)] = tokens
             except sqlite3.Error as exc:
                 self._give_up(exc, reads=True)
                 return {}
