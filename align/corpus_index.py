@@ -258,8 +258,8 @@ def _assemble(ids: list[str], reused: set[str], old: VectorStore | None, old_bm2
     if old is not None:
         records = RecordTable.concat([old.records.take(kept), fresh_table]).take(order)
         bm25 = BM25Index.concat([old_bm25.take(kept), fresh_bm25]).take(order)
-    else:
-        records, bm25 = fresh_table.take(order), fresh_bm25.take(order)
+    else:  # everything fresh, parsed in `ids` order already: `order` is the identity
+        records, bm25 = fresh_table, fresh_bm25
     return VectorStore.build(records, vectors, embedder.model_id, approx=approx), bm25
 
 

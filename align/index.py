@@ -21,7 +21,7 @@ import numpy as np
 from align import __version__
 from align.errors import IndexStoreError
 from align.paths import atomic_dir
-from align.records import RecordTable
+from align.records import COLUMNS, RECORDS, RecordTable
 from align.types import IndexRecord
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 256
 RECALL_SAMPLE = 500
-SIZED_FILES = ("records.jsonl", "columns.json")  # sizes kept in the manifest: truncation is caught at load
+SIZED_FILES = (RECORDS, COLUMNS)  # sizes kept in the manifest: truncation is caught at load
 TIE_TOLERANCE = 1e-3            # scores this close to the exact k-th are ties, not misses
 
 

@@ -63,6 +63,8 @@ class EmbeddingTable:
 
     def merged(self, kind: str, texts: Sequence[str], vectors: np.ndarray) -> "EmbeddingTable":
         """A new table with these (text, vector) pairs added (existing keys keep their vector)."""
+        if not len(texts):
+            return self
         fresh: Mapping[bytes, int] = {table_key(kind, t): i for i, t in enumerate(texts)}
         held = set(np.asarray(self.keys).tolist())
         new_keys = np.array([k for k in fresh if k not in held], dtype=KEY_DTYPE)
