@@ -91,6 +91,11 @@ class Aligner:
         rows = store.doc_rows(doc_id).tolist()
         return [store.records[i] for i in rows], np.asarray(store.vectors[rows], dtype=np.float32), rows
 
+    def clause_vectors(self, doc_id: str) -> tuple[list[IndexRecord], np.ndarray]:
+        """The indexed clauses of one reference and their (passage) vectors, in index order."""
+        records, vectors, _ = self._doc_clauses(doc_id)
+        return records, vectors
+
     # -- scoring ------------------------------------------------------------------
     def pair_scores(self, tasks: Sequence[IndexRecord], doc_id: str,
                     task_views: list[UnitView] | None = None) -> PairScores:
@@ -154,6 +159,10 @@ class Aligner:
         if self._idf_cache is None:
             self._idf_cache = self.index.clause_bm25.idf()
         return self._idf_cache
+
+    def clause_idf(self) -> dict[str, float]:
+        """idf of the terms of the reference clauses (which shared terms are telling)."""
+        return self._idf()
 
     def align(self, plan: Document, refs: Sequence[Document], top_k: int = 5,
               method: str = DEFAULT_METHOD) -> Alignment:

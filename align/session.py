@@ -47,6 +47,19 @@ class Session:
 
         return Aligner(self.index, self.embedder, progress=self.progress)
 
+    @cached_property
+    def decisions(self):
+        """The decision models fitted for this embedding model (align/decide/models.py)."""
+        from align.decide.models import load_decisions
+
+        return load_decisions(self.embedder.model_id)
+
+    @cached_property
+    def task_idf(self) -> dict[str, float]:
+        """idf of the terms of the corpus's tasks: what makes two tasks' shared words telling."""
+        bm25 = self.index.task_bm25
+        return bm25.idf() if bm25 is not None else {}
+
     def build_index(self, incremental: bool = True):
         from align.corpus_index import CorpusIndex
 

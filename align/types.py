@@ -167,6 +167,90 @@ class Alignment:
         raise KeyError(f"{doc_id}#{clause_id}")
 
 
+# Decision states of a (plan, clause) pair: what a reviewer reads.
+COVERED = "covered"                 # clear evidence that some task carries the clause out
+WEAK = "weak"                       # some evidence: the reviewer should look
+GAP = "gap"                         # nothing, and a commune can act on the clause
+NOT_APPLICABLE = "not_applicable"   # only central bodies can act on it: never a commune gap
+STATUSES = (COVERED, WEAK, GAP, NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A task behind a decision: its calibrated score for the clause and the key terms they share."""
+
+    task_id: str
+    text: str
+    score: float
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Who a reference clause addresses and whether a commune can act on it."""
+
+    clause_id: str
+    who: str                            # central | government | ministries | provinces | communes | all-levels
+    commune: bool
+    reason: str
+    actors: tuple[str, ...] = ()
+    source: str = "table"               # table (curated, shipped) | rules (read from the clause's text)
+
+
+@dataclass(frozen=True)
+class ClauseDecision:
+    """The state of one clause for one plan, with the tasks and the reason behind it."""
+
+    clause_id: str
+    status: str                         # one of STATUSES
+    support: float                      # probability that the plan carries the clause out
+    evidence: tuple[Evidence, ...]
+    reason: str
+    applicability: Applicability
+
+    @property
+    def covered(self) -> bool:
+        return self.status in (COVERED, WEAK)
+
+
+@dataclass(frozen=True)
+class OrphanDecision:
+    """A task that serves no clause of any reference in scope, with its nearest clauses."""
+
+    task_id: str
+    probability: float                  # probability that the task serves nothing
+    nearest: tuple[tuple[str, str, float], ...]   # (reference id, clause id, score), best per reference
+    reason: str
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two tasks taken for one, with the evidence the pair model weighed."""
+
+    a: IndexRecord
+    b: IndexRecord
+    score: float            # cosine of the two task embeddings
+    similarity: float       # word-sequence similarity of the folded texts
+    kind: str               # exact | near | paraphrase
+    rank: int = 1           # mutual rank: the worse of b's rank among a's neighbours in b's plan and vice versa
+    probability: float = 1.0   # the pair model's probability that the two are one task
+    reason: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class PlanCoverage:
+    """A plan's support (probability that it carries the clause out) for each clause of a reference."""
+
+    plan_id: str
+    title: str
+    tasks: int
+    support: Any                        # np.ndarray (clauses,), float32
+
+    def covered(self, cut: float) -> Any:
+        """Covered or weak (support at or above the weak cut): some task carries the clause out, or may."""
+        return self.support >= cut
+
+
 def clause_item(clause_id: str, fields: Mapping[str, str] | None = None) -> str:
     """Item of a clause id: III.5.2 -> III.5, II.1.3 -> II.1, P.II.5.a -> P.II.5, PL2.17 -> PL2.<group>."""
     parts = clause_id.split(".")

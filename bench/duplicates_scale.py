@@ -81,7 +81,7 @@ def build(work: Path, n: int, seed: int, sample: int):
 
 
 def in_process(corpus, replay, index_dir: Path, queries: int, seed: int) -> dict:
-    from align.reports.duplicates import plan_duplicates
+    from align.decide.duplicates import plan_duplicates
     from align.session import Session
 
     session = Session(corpus.root, index_dir=index_dir, rebuild=False, progress=False)

@@ -9,6 +9,11 @@ import typer
 from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, _check_format, _session, app
 
 EVAL_COLUMNS = ("model", "method", "ref", "n", "hit@1", "hit@5", "mrr", "ndcg@5", "item@1", "auc_none", "n_none")
+DECISION_COLUMNS = ("plan", "gap_precision", "gap_recall", "gaps_labelled", "gaps_reported", "max_false_gaps",
+                    "covered_recall", "weak_share", "central_gaps", "orphan_precision", "orphan_recall",
+                    "orphans_labelled", "orphans_reported")
+DUPLICATE_COLUMNS = ("pairs", "same", "related", "different", "duplicate_precision", "duplicate_recall",
+                     "false_positives", "not_candidates")
 
 
 @app.command("eval")
@@ -20,8 +25,10 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
                                                              show_default=False)] = None,
              per_plan: Annotated[bool, typer.Option("--per-plan", help="Also show the default method per plan.")]
              = False,
-             fit: Annotated[bool, typer.Option("--fit", help="Save fusion weights fitted on all labels as the "
-                                               "package default (align/data/fusion.json).")] = False,
+             fit: Annotated[bool, typer.Option("--fit", help="Save the fusion weights and decision models fitted "
+                                               "on all labels as the package defaults (align/data/).")] = False,
+             decisions: Annotated[bool, typer.Option("--decisions/--no-decisions", help="Also score the "
+                                                     "decisions (coverage, gaps, orphans, duplicates).")] = True,
              corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False) -> None:
     """Hit@1, hit@5, MRR, nDCG@5, item accuracy and no-clause AUC, method by method (leave-one-commune-out)."""
     from align.cli.output import render
@@ -41,17 +48,42 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
         plan_rows += result["per_plan"]
         fusions.append(result["fusion"])
         extra.append({k: result[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")})
+    verdicts = _decisions(corpus, model, gold, quiet) if decisions or fit else None
     if fit:
         save_fusions(fusions)
+        if verdicts is not None:
+            from align.decide.models import save_decisions
+
+            save_decisions([verdicts["decisions"]])
     if fmt == "json":
-        render(rows, EVAL_COLUMNS, fmt, data={"methods": rows, "per_plan": plan_rows, "details": extra})
+        data = {"methods": rows, "per_plan": plan_rows, "details": extra}
+        if verdicts is not None:
+            data["decisions"] = {k: v for k, v in verdicts.items() if k != "decisions"}
+        render(rows, EVAL_COLUMNS, fmt, data=data)
         return
     render(rows, EVAL_COLUMNS, fmt, title="Clause-level retrieval against eval/labels.jsonl")
     if per_plan:
         render(plan_rows, ("model", "method", "ref", "plan") + EVAL_COLUMNS[3:], fmt, title="Per plan")
+    if verdicts is not None:
+        render([verdicts["overall"], *verdicts["per_plan"]], DECISION_COLUMNS, fmt,
+               title="Decisions, leave-one-commune-out (eval/coverage_labels.jsonl, eval/labels.jsonl)")
+        render([verdicts["duplicates"]], DUPLICATE_COLUMNS, fmt,
+               title="Duplicate pairs, leave-one-commune-out (eval/duplicate_pairs.jsonl)")
+        render([{"ref": ref, **figures} for ref, figures in verdicts["applicability"].items()],
+               ("ref", "n", "accuracy", "national", "national_found"), fmt,
+               title="Applicability read from the text (rules) against the curated tables")
     for item in extra:
         th = item["threshold"]
         typer.echo(f"{item['model']}: {item['samples']} labelled (task, reference) pairs from {item['labels']} "
                    f"labels; {len(item['unresolved'])} anchors unresolved; coverage threshold "
                    f"{th['threshold']:.3f} (F1 {th['f1']:.3f}, P {th['precision']:.3f}, R {th['recall']:.3f})",
                    err=True)
+
+
+def _decisions(corpus, model, gold, quiet: bool) -> dict:
+    """The decision figures for the first model given (decisions are fitted per embedding model)."""
+    from align.decide.evaluate import evaluate_decisions
+    from align.decide.labels import read_coverage_labels, read_pair_labels
+
+    session = _session(corpus, (model or ["e5"])[0], quiet=quiet)
+    return evaluate_decisions(session, gold, read_coverage_labels(), read_pair_labels())

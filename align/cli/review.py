@@ -11,8 +11,8 @@ from align.cli.main import (CorpusOpt, FormatOpt, IndexOpt, MethodOpt, ModelOpt,
 
 OneRefOpt = Annotated[str, typer.Option("--ref", help="Reference document id.")]
 ThresholdOpt = Annotated[Optional[float], typer.Option(
-    "--threshold", help="Coverage threshold on calibrated scores (default: the one fitted by `plan-align eval "
-    "--fit`, else 0.5).", show_default=False)]
+    "--threshold", help="Support below which a clause is a gap (default: the cut fitted by `plan-align eval "
+    "--fit` on the coverage labels).", show_default=False)]
 PlanArg = Annotated[str, typer.Argument(help="A plan: corpus document id or file path.")]
 
 Section = tuple[str, Sequence[str], list[dict[str, Any]]]
@@ -40,17 +40,17 @@ def _render_sections(sections: Sequence[Section], fmt: str, data: Any, out: Path
 def gaps(plan: PlanArg, ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
          fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
          no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
-    """Every clause of the reference, covered or not, with peer coverage, item roll-up and orphan tasks."""
-    from align.reports.gaps import (CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report,
-                                    prepare_coverage)
+    """Every clause of the reference with its state (covered, weak, gap, not applicable), items and orphans."""
+    from align.decide.assess import assess
+    from align.reports.gaps import CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report
 
     _check_format(fmt)
     session = _session(corpus, model, index_dir, no_rebuild, quiet)
-    cov = prepare_coverage(session, plan, ref, method, threshold)
-    report = gap_report(cov.target, cov.plans, cov.threshold, cov.communes)
-    document, th, s = cov.target.plan, cov.threshold, report["summary"]
-    head = (f"{document.id} against {ref}: {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps at "
-            f"commune level, {s['orphans']} orphan tasks (threshold {th.value:.3f}, {th.source})")
+    report = gap_report(assess(session, plan, ref, method, threshold))
+    s, cuts = report["summary"], report["cuts"]
+    head = (f"{report['plan']['id']} against {ref}: {s['covered']}/{s['applicable']} applicable clauses covered "
+            f"({s['weak']} weak), {s['gaps']} gaps, {s['not_applicable']} not for a commune, {s['orphans']} orphan "
+            f"tasks (gap below support {cuts['weak']:.2f}, covered from {cuts['covered']:.2f}; {cuts['source']})")
     _render_sections([(head, CLAUSE_COLUMNS, clause_rows(report)), ("Items", ITEM_COLUMNS, report["items"]),
                       ("Orphan tasks", ORPHAN_COLUMNS, report["orphans"])], fmt, report, out)
 
@@ -60,27 +60,31 @@ def duplicates(plan: PlanArg,
                across: Annotated[bool, typer.Option("--across", help="Pairs between this plan and every other "
                                                     "plan of the corpus, instead of inside it.")] = False,
                threshold: Annotated[Optional[float], typer.Option(
-                   "--threshold", help="Embedding cosine from which two tasks are paraphrases.",
-                   show_default=False)] = None,
+                   "--threshold", help="Probability from which two tasks are taken for one (default: fitted on "
+                   "eval/duplicate_pairs.jsonl).", show_default=False)] = None,
                near: Annotated[Optional[float], typer.Option(
-                   "--near", help="Word-sequence similarity from which two tasks are near repeats.",
+                   "--near", help="Word-sequence similarity from which a duplicate is a near repeat.",
                    show_default=False)] = None,
                fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5",
                index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False, out: OutOpt = None,
                quiet: QuietOpt = False) -> None:
-    """Pairs of tasks that say the same thing (exact, near, paraphrase), found by FAISS range search."""
-    from align.reports.duplicates import (NEAR_SIMILARITY, PAIR_COLUMNS, PARAPHRASE_THRESHOLD, duplicates_to_json,
-                                          pair_rows, plan_duplicates)
+    """Pairs of tasks that are one task stated twice (exact, near, paraphrase), found by FAISS range search."""
+    import dataclasses
+
+    from align.decide.duplicates import NEAR_SIMILARITY, plan_duplicates
+    from align.reports.duplicates import PAIR_COLUMNS, duplicates_to_json, pair_rows
 
     _check_format(fmt)
     session = _session(corpus, model, index_dir, no_rebuild, quiet)
     document = session.corpus.resolve(plan)
-    threshold = PARAPHRASE_THRESHOLD if threshold is None else threshold
+    pair_model = session.decisions.duplicates
+    if threshold is not None:
+        pair_model = dataclasses.replace(pair_model, threshold=threshold)
     near = NEAR_SIMILARITY if near is None else near
-    pairs = plan_duplicates(session, document, across=across, threshold=threshold, near=near)
+    pairs = plan_duplicates(session, document, across=across, model=pair_model, near=near)
     where = "with other plans" if across else "inside the plan"
     _render_sections([(f"{document.id}: {len(pairs)} duplicate pairs {where}", PAIR_COLUMNS, pair_rows(pairs))],
-                     fmt, duplicates_to_json(document, pairs, across, threshold, near), out)
+                     fmt, duplicates_to_json(document, pairs, across, pair_model.threshold, near), out)
 
 
 @app.command()
@@ -129,16 +133,18 @@ def report(plan: PlanArg,
 def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
            fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
            no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
-    """Coverage of the reference's items by every plan of the corpus (covered/clauses per cell)."""
+    """Coverage of the reference's items by every plan of the corpus (covered/applicable per cell, weak apart)."""
     from align.align import DEFAULT_METHOD
-    from align.reports.gaps import corpus_coverage, coverage_threshold, plan_communes
+    from align.decide.applicability import applicability
+    from align.decide.assess import coverage_model
+    from align.decide.peers import corpus_coverage, plan_communes
     from align.reports.matrix import coverage_matrix, matrix_columns, matrix_rows
 
     _check_format(fmt)
     session = _session(corpus, model, index_dir, no_rebuild, quiet)
     reference = session.corpus.references([ref])[0]
-    th = coverage_threshold(session.aligner.fusion, threshold)
+    cut, source = coverage_model(session, threshold)
     plans = corpus_coverage(session, reference, method or DEFAULT_METHOD)
-    data = coverage_matrix(plans, reference, th.value, plan_communes(session.corpus))
-    _render_sections([(f"Coverage of {ref} (threshold {th.value:.3f}, {th.source})", matrix_columns(data),
+    data = coverage_matrix(plans, reference, cut, applicability(reference), plan_communes(session.corpus))
+    _render_sections([(f"Coverage of {ref} (gap below support {cut.weak:.3f}, {source})", matrix_columns(data),
                        matrix_rows(data))], fmt, data, out)

@@ -1,59 +1,78 @@
 """The coverage matrix: every plan of the corpus against the items of one reference.
 
-A cell is the share of an item's clauses the plan covers (some task scores at least
-the coverage threshold). It is the heatmap of the review report and the quickest way
-to see which items no commune takes up.
+A cell counts the item's clauses a plan covers, clearly or weakly (weak is shown apart),
+out of the clauses a commune can act on. It is the heatmap of the review report and the
+quickest way to see which items no commune takes up.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from align.decide.coverage import CoverageModel
+from align.decide.peers import states
 from align.errors import PlanAlignError
-from align.reports.gaps import PlanCoverage
-from align.types import Document
+from align.types import COVERED, NOT_APPLICABLE, WEAK, Applicability, Document, PlanCoverage
 
 
-def reference_items(ref: Document) -> list[dict[str, Any]]:
-    """The items of the reference, in document order, with their heading and clause count."""
+def reference_items(ref: Document, applicability: Sequence[Applicability] | None = None) -> list[dict[str, Any]]:
+    """The items of the reference, in document order, with their heading, clause count and applicable count."""
     items: dict[str, dict[str, Any]] = {}
-    for clause in ref.clauses:
-        entry = items.setdefault(clause.item, {"item": clause.item, "heading": clause.heading, "clauses": 0})
+    for j, clause in enumerate(ref.clauses):
+        entry = items.setdefault(clause.item, {"item": clause.item, "heading": clause.heading, "clauses": 0,
+                                               "applicable": 0})
         entry["clauses"] += 1
+        entry["applicable"] += applicability[j].commune if applicability else 1
     return list(items.values())
 
 
-def coverage_matrix(plans: Mapping[str, PlanCoverage], ref: Document, threshold: float, communes: Mapping[str, str],
+def _plan_row(plan_id: str, plan: PlanCoverage, found: list[str], ref: Document, items: list[dict],
+              communes: Mapping[str, str], highlight: str | None) -> dict[str, Any]:
+    counts = {i["item"]: {COVERED: 0, WEAK: 0} for i in items}
+    for clause, state in zip(ref.clauses, found):
+        if state in (COVERED, WEAK):
+            counts[clause.item][state] += 1
+    applicable = sum(s != NOT_APPLICABLE for s in found)
+    done = sum(s in (COVERED, WEAK) for s in found)
+    return {"plan": plan_id, "title": plan.title, "commune": communes.get(plan_id, plan_id),
+            "highlight": plan_id == highlight, "tasks": plan.tasks, "covered": done,
+            "weak": sum(s == WEAK for s in found), "clauses": applicable,
+            "share": round(done / applicable, 4) if applicable else 0.0,
+            "covered_items": {k: v[COVERED] + v[WEAK] for k, v in counts.items()},
+            "weak_items": {k: v[WEAK] for k, v in counts.items()},
+            "items": {i["item"]: round((counts[i["item"]][COVERED] + counts[i["item"]][WEAK]) / i["applicable"], 4)
+                      if i["applicable"] else None for i in items}}
+
+
+def coverage_matrix(plans: Mapping[str, PlanCoverage], ref: Document, model: CoverageModel,
+                    applicability: Sequence[Applicability], communes: Mapping[str, str],
                     highlight: str | None = None) -> dict[str, Any]:
-    """JSON: {"ref", "threshold", "items": [...], "plans": [{"plan", "commune", "items": {item: share}, ...}]}."""
+    """JSON: {"ref", "cuts", "items": [...], "plans": [{"plan", "commune", "items": {item: share}, ...}]}."""
     if not plans:
         raise PlanAlignError("no plans to put in the coverage matrix")
-    items = reference_items(ref)
-    item_of = [c.item for c in ref.clauses]
-    rows = []
-    for plan_id, plan in plans.items():
-        covered = plan.covered(threshold)
-        counts = {i["item"]: 0 for i in items}
-        for j, item in enumerate(item_of):
-            counts[item] += bool(covered[j])
-        rows.append({"plan": plan_id, "title": plan.title, "commune": communes.get(plan_id, plan_id),
-                     "highlight": plan_id == highlight, "tasks": plan.tasks, "covered": int(covered.sum()),
-                     "clauses": len(item_of), "share": round(float(covered.mean()), 4) if len(item_of) else 0.0,
-                     "covered_items": counts,
-                     "items": {i["item"]: round(counts[i["item"]] / i["clauses"], 4) for i in items}})
-    return {"ref": ref.id, "threshold": threshold, "items": items, "plans": rows}
+    items = reference_items(ref, applicability)
+    rows = [_plan_row(pid, plan, states(plan, model, list(applicability)), ref, items, communes, highlight)
+            for pid, plan in plans.items()]
+    return {"ref": ref.id, "cuts": {"weak": model.weak, "covered": model.covered}, "threshold": model.weak,
+            "items": items, "plans": rows}
 
 
 def matrix_columns(matrix: Mapping[str, Any]) -> tuple[str, ...]:
-    return ("plan", "commune", *[i["item"] for i in matrix["items"]], "total")
+    return ("plan", "commune", *[i["item"] for i in matrix["items"] if i["applicable"]], "total")
+
+
+def _cell(done: int, weak: int, applicable: int) -> str:
+    return f"{done}/{applicable}" + (f" ({weak} weak)" if weak else "")
 
 
 def matrix_rows(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per plan; each item cell reads 'covered/clauses'."""
+    """One row per plan; each item cell reads 'covered/applicable', weak ones counted apart."""
     rows = []
     for plan in matrix["plans"]:
         row: dict[str, Any] = {"plan": plan["plan"], "commune": plan["commune"],
-                               "total": f"{plan['covered']}/{plan['clauses']}"}
+                               "total": _cell(plan["covered"], plan["weak"], plan["clauses"])}
         for item in matrix["items"]:
-            row[item["item"]] = f"{plan['covered_items'][item['item']]}/{item['clauses']}"
+            if item["applicable"]:
+                key = item["item"]
+                row[key] = _cell(plan["covered_items"][key], plan["weak_items"][key], item["applicable"])
         rows.append(row)
     return rows

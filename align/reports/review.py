@@ -14,15 +14,16 @@ from typing import Any, Mapping, Sequence
 
 from align.errors import PlanAlignError
 from align.reports import tabular
-from align.reports.duplicates import DuplicatePair, pair_rows, pair_to_json
-from align.reports.gaps import PlanScores
-from align.types import DEADLINE, LEAD
+from align.decide.assess import Assessment
+from align.decide.evidence import PlanEvidence
+from align.reports.duplicates import pair_rows, pair_to_json
+from align.types import DEADLINE, LEAD, DuplicatePair
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx"}
-PRIMARY_REF, SECONDARY_REF = "nq57", "nq03"
+PRIMARY_REF = "nq57"
 
 
-def _best(scores: PlanScores | None, row: int) -> dict[str, Any] | None:
+def _best(scores: PlanEvidence | None, row: int) -> dict[str, Any] | None:
     if scores is None or not scores.scores.shape[1]:
         return None
     values = scores.scores[row]
@@ -31,23 +32,23 @@ def _best(scores: PlanScores | None, row: int) -> dict[str, Any] | None:
     return {"clause_id": clause.id, "heading": clause.heading, "text": clause.text, "score": round(float(values[j]), 4)}
 
 
-def assemble_review(gaps: Mapping[str, Any], primary: PlanScores, secondary: PlanScores | None,
-                    duplicates: Sequence[DuplicatePair], matrix: Mapping[str, Any], model: str,
-                    method: str) -> dict[str, Any]:
+def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates: Sequence[DuplicatePair],
+                    matrix: Mapping[str, Any], model: str) -> dict[str, Any]:
     """The review JSON from its parts (all computed elsewhere)."""
     orphan_ids = {o["id"] for o in gaps["orphans"]}
+    scope = [ev for ev in assessment.scope if ev.ref.id == assessment.ref.id] + \
+        [ev for ev in assessment.scope if ev.ref.id != assessment.ref.id]
     tasks = []
-    for i, task in enumerate(primary.plan.tasks):
-        best = {primary.ref.id: _best(primary, i)}
-        if secondary is not None:
-            best[secondary.ref.id] = _best(secondary, i)
+    for i, task in enumerate(assessment.plan.tasks):
         tasks.append({"id": task.id, "kind": task.kind, "text": task.text, "section": task.section,
                       "heading_path": list(task.heading_path), "lead": task.fields.get(LEAD, ""),
-                      "deadline": task.fields.get(DEADLINE, ""), "best": best, "orphan": task.id in orphan_ids})
+                      "deadline": task.fields.get(DEADLINE, ""), "best": {ev.ref.id: _best(ev, i) for ev in scope},
+                      "orphan": task.id in orphan_ids})
     summary = dict(gaps["summary"], duplicates=len(duplicates),
-                   items=[{k: i[k] for k in ("item", "covered", "clauses", "share", "status")} for i in gaps["items"]])
-    return {"plan": gaps["plan"], "model": model, "method": method, "ref": gaps["ref"],
-            "refs": [primary.ref.id] + ([secondary.ref.id] if secondary is not None else []),
+                   items=[{k: i[k] for k in ("item", "covered", "weak", "clauses", "share", "status")}
+                          for i in gaps["items"]])
+    return {"plan": gaps["plan"], "model": model, "method": assessment.method, "ref": gaps["ref"],
+            "refs": [ev.ref.id for ev in scope], "cuts": gaps["cuts"],
             "threshold": gaps["threshold"], "threshold_source": gaps["threshold_source"],
             "generated": time.strftime("%Y-%m-%d %H:%M"), "summary": summary, "items": gaps["items"],
             "tasks": tasks, "gaps": gaps["gaps"], "clauses": gaps["clauses"], "orphans": gaps["orphans"],
@@ -56,42 +57,40 @@ def assemble_review(gaps: Mapping[str, Any], primary: PlanScores, secondary: Pla
 
 
 def build_review(session, plan: str, method: str | None = None, threshold: float | None = None,
-                 ref: str | None = None, secondary: str | None = SECONDARY_REF) -> dict[str, Any]:
-    """Score the plan (and, for peer coverage and the heatmap, the whole corpus) and assemble the review.
+                 ref: str | None = None) -> dict[str, Any]:
+    """Assess the plan (and, for peer coverage and the heatmap, the whole corpus) and assemble the review.
 
     `ref` defaults to NQ 57 when the corpus has it, else to its first reference document.
     """
-    from align.reports.duplicates import plan_duplicates
-    from align.reports.gaps import gap_report, prepare_coverage, score_plans
+    from align.decide.assess import assess
+    from align.decide.duplicates import plan_duplicates
+    from align.reports.gaps import gap_report
     from align.reports.matrix import coverage_matrix
 
     known_refs = [e.id for e in session.corpus.entries if e.kind == "reference"]
     if ref is None:
         ref = PRIMARY_REF if PRIMARY_REF in known_refs or not known_refs else known_refs[0]
-    cov = prepare_coverage(session, plan, ref, method, threshold)
-    document, method = cov.target.plan, cov.method
-    gaps = gap_report(cov.target, cov.plans, cov.threshold, cov.communes)
-    second = None
-    if secondary and secondary in known_refs and secondary != ref:
-        second_ref = session.corpus.references([secondary])[0]
-        second = score_plans(session.aligner, [document], second_ref, method)[document.id]
-    duplicates = plan_duplicates(session, document)
-    matrix = coverage_matrix(cov.plans, cov.target.ref, cov.threshold.value, cov.communes, highlight=document.id)
-    return assemble_review(gaps, cov.target, second, duplicates, matrix, session.embedder.model_id, method)
+    a = assess(session, plan, ref, method, threshold)
+    duplicates = plan_duplicates(session, a.plan)
+    matrix = coverage_matrix(a.peers, a.ref, a.model, a.applicability, a.communes, highlight=a.plan.id)
+    return assemble_review(gap_report(a), a, duplicates, matrix, session.embedder.model_id)
 
 
 # -- flat views shared by Markdown, xlsx and HTML ---------------------------------------------
 SUMMARY_KEYS = (("tasks", "Tasks"), ("targets", "Targets (chỉ tiêu)"), ("clauses", "Reference clauses"),
-                ("covered", "Clauses covered"), ("applicable", "Clauses a commune can act on"),
-                ("applicable_covered", "... of which covered"), ("gaps", "Gaps (commune level)"),
-                ("gaps_not_applicable", "Uncovered, not commune level"), ("orphans", "Orphan tasks"),
+                ("applicable", "Clauses a commune can act on"), ("covered", "Clauses covered (clear or weak)"),
+                ("clear", "... clearly covered"), ("weak", "... weak evidence: to check"),
+                ("gaps", "Gaps (commune level)"), ("not_applicable", "Not for a commune (central bodies)"),
+                ("orphans", "Orphan tasks"),
                 ("duplicates", "Duplicate pairs"), ("peer_plans", "Peer plans compared"))
 
 
 def summary_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
     s = review["summary"]
     rows = [{"figure": label, "value": s[key]} for key, label in SUMMARY_KEYS if key in s]
-    rows.append({"figure": "Coverage threshold", "value": f"{review['threshold']:.3f} ({review['threshold_source']})"})
+    cuts = review["cuts"]
+    rows.append({"figure": "Decision cuts (support)",
+                 "value": f"gap below {cuts['weak']:.3f}, covered from {cuts['covered']:.3f} ({cuts['source']})"})
     return rows
 
 
@@ -113,10 +112,18 @@ def task_columns(review: Mapping[str, Any]) -> tuple[str, ...]:
     return ("id", "task", *refs, "lead", "deadline", "orphan")
 
 
-GAP_COLUMNS = ("rank", "clause_id", "item", "level", "peer_coverage", "best_score", "text")
-ITEM_COLUMNS = ("item", "clauses", "covered", "share", "status", "heading")
-ORPHAN_COLUMNS = ("id", "kind", "best_score", "best_clause", "lead", "text")
-DUPLICATE_COLUMNS = ("kind", "score", "similarity", "a_id", "a", "b_id", "b")
+GAP_COLUMNS = ("rank", "clause_id", "item", "peer_coverage", "support", "reason", "text")
+CLAUSE_COLUMNS = ("clause_id", "status", "support", "evidence", "reason", "text")
+ITEM_COLUMNS = ("item", "clauses", "covered", "weak", "gap", "not_applicable", "share", "status", "heading")
+ORPHAN_COLUMNS = ("id", "kind", "probability", "reason", "lead", "text")
+DUPLICATE_COLUMNS = ("kind", "probability", "score", "a_id", "a", "b_id", "b", "reason")
+
+
+def clause_table(review: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Clause rows with their evidence as 'task id (score)'."""
+    return [{**c, "status": c["status"].replace("_", " "),
+             "evidence": ", ".join(f"{e['task_id']} ({e['score']:.2f})" for e in c["evidence"]) if c["covered"] else ""}
+            for c in review["clauses"]]
 
 
 def review_tables(review: Mapping[str, Any]) -> list[tuple[str, str, Sequence[str], list[dict[str, Any]]]]:
@@ -128,7 +135,8 @@ def review_tables(review: Mapping[str, Any]) -> list[tuple[str, str, Sequence[st
             ("items", f"Coverage of {ref} by item", ITEM_COLUMNS, list(review["items"])),
             ("tasks", "Tasks and their best clauses", task_columns(review), task_rows(review)),
             ("gaps", "Gaps, most peer-covered first", GAP_COLUMNS, list(review["gaps"])),
-            ("orphans", f"Orphan tasks (no {ref} clause above the threshold)", ORPHAN_COLUMNS,
+            ("clauses", f"Every {ref} clause: state and evidence", CLAUSE_COLUMNS, clause_table(review)),
+            ("orphans", "Orphan tasks (serve no clause of any reference)", ORPHAN_COLUMNS,
              list(review["orphans"])),
             ("duplicates", "Duplicate tasks inside the plan", DUPLICATE_COLUMNS, list(review["duplicate_rows"])),
             ("matrix", f"Coverage matrix: corpus plans x {ref} items", matrix_columns(review["matrix"]),

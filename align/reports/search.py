@@ -63,7 +63,7 @@ def _lexical_scores(bm25, store, text: str) -> np.ndarray:
 def search(session, text: str, kind: str = "task", commune: str | None = None, top_k: int = 10,
            lexical: bool = True) -> list[Hit]:
     """The `top_k` units most similar to `text`, best first."""
-    from align.reports.gaps import plan_communes
+    from align.decide.peers import plan_communes
 
     if not text.strip():
         raise PlanAlignError("empty search text")

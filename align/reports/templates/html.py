@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 from align.reports.tabular import cell
 
 LONG_TEXT = 220
-HTML_ORDER = ("matrix", "items", "gaps", "tasks", "orphans", "duplicates")
+HTML_ORDER = ("matrix", "items", "gaps", "clauses", "tasks", "orphans", "duplicates")
 
 CSS = """
 :root { --ink:#1d2733; --muted:#5b6875; --line:#d9dee4; --accent:#0b5cad; --bg:#f6f8fa; }
@@ -40,8 +40,9 @@ td.id { white-space: nowrap; }
 .heatmap th.plan { white-space: nowrap; font-weight: normal; }
 .legend { color: var(--muted); font-size: 12px; }
 .tag { display: inline-block; border-radius: 3px; padding: 0 5px; font-size: 12px; background: #e8edf2; }
-.tag.gap { background: #f8d7da; } .tag.partial { background: #fff3cd; } .tag.covered { background: #d4edda; }
-.tag.national, .tag.guidance { background: #e2e3f3; }
+.tag.gap { background: #f8d7da; } .tag.partial, .tag.weak { background: #fff3cd; }
+.tag.covered { background: #d4edda; } .tag.national, .tag.not_applicable { background: #e2e3f3; }
+.heatmap td.cell.has-weak { outline: 2px dashed #b8860b; outline-offset: -3px; }
 details summary { cursor: pointer; }
 @media print { th { position: static; } }
 """
@@ -70,7 +71,8 @@ JS = """
 })();
 """
 
-NUMERIC = {"score", "best_score", "share", "peer_coverage", "rank", "clauses", "covered", "similarity", "value"}
+NUMERIC = {"score", "best_score", "share", "peer_coverage", "rank", "clauses", "covered", "similarity", "value",
+           "support", "probability", "weak", "gap", "not_applicable"}
 
 
 def _cell(column: str, value: Any) -> str:
@@ -78,7 +80,8 @@ def _cell(column: str, value: Any) -> str:
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         return f'<td class="num" data-sort="{value}">{shown}</td>'
     if column in {"status", "level"} and value:
-        return f'<td><span class="tag {escape(str(value))}">{escape(str(value))}</span></td>'
+        css = escape(str(value).replace(" ", "_"))
+        return f'<td><span class="tag {css}">{escape(str(value))}</span></td>'
     raw = cell(value)
     text = escape(raw)
     if len(raw) > LONG_TEXT:
@@ -94,8 +97,10 @@ def table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], css: str = 
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _colour(share: float) -> str:
-    """Red (nothing covered) through amber to green (all covered)."""
+def _colour(share: float | None) -> str:
+    """Red (nothing covered) through amber to green (all covered); grey for an item no commune acts on."""
+    if share is None:
+        return "#eceef1"
     return f"hsl({round(120 * share)}, 62%, {88 - round(18 * share)}%)"
 
 
@@ -106,11 +111,14 @@ def heatmap(matrix: Mapping[str, Any]) -> str:
     for plan in matrix["plans"]:
         cells = []
         for item in items:
-            share = plan["items"][item["item"]]
-            covered = plan["covered_items"][item["item"]]
-            cells.append(f'<td class="cell" data-sort="{share}" style="background:{_colour(share)}" '
-                         f'title="{escape(item["item"])}: {covered} of {item["clauses"]} clauses">'
-                         f'{covered}/{item["clauses"]}</td>')
+            key = item["item"]
+            share, covered, weak = plan["items"][key], plan["covered_items"][key], plan["weak_items"][key]
+            css = "cell has-weak" if weak else "cell"
+            note = f", {weak} of them weak" if weak else ""
+            shown = f'{covered}/{item["applicable"]}' if item["applicable"] else "–"
+            cells.append(f'<td class="{css}" data-sort="{share if share is not None else -1}" '
+                         f'style="background:{_colour(share)}" title="{escape(key)}: {covered} of '
+                         f'{item["applicable"]} applicable clauses covered{note}">{shown}</td>')
         css = ' class="this-plan"' if plan["highlight"] else ""
         marker = " ◀ this plan" if plan["highlight"] else ""
         rows.append(f'<tr{css}><th class="plan" data-sort="{escape(plan["commune"])}">'
@@ -119,13 +127,14 @@ def heatmap(matrix: Mapping[str, Any]) -> str:
                     f'{plan["clauses"]}</td></tr>')
     return (f'<table id="heatmap" class="heatmap sortable"><thead><tr><th>Plan</th>{head}<th>All</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            f'<p class="legend">Cells: clauses of the item covered by the plan (a task scores at least '
-            f'{matrix["threshold"]:.3f}). Hover an item for its heading.</p>')
+            '<p class="legend">Cells: clauses of the item the plan covers, out of those a commune can act on; '
+            'a dashed border marks cells where some coverage is weak (to check). Hover an item for its heading.</p>')
 
 
 def _cards(review: Mapping[str, Any]) -> str:
     s = review["summary"]
-    figures = (("tasks", "tasks"), ("targets", "targets"), ("covered", f"of {s['clauses']} clauses covered"),
+    figures = (("tasks", "tasks"), ("targets", "targets"), ("covered", f"of {s['applicable']} applicable clauses covered"),
+               ("weak", "weak (to check)"),
                ("gaps", "gaps (commune level)"), ("orphans", "orphan tasks"), ("duplicates", "duplicate pairs"))
     return '<div class="cards">' + "".join(f'<div class="card"><b>{s[k]}</b><span>{escape(label)}</span></div>'
                                            for k, label in figures) + "</div>"
@@ -148,6 +157,6 @@ def review_html(review: Mapping[str, Any]) -> str:
             f"<h1>{escape(plan['title'] or plan['id'])}</h1>"
             f"<p class=\"meta\">{escape(plan['id'])} · {escape(str(plan.get('commune', '')))} · reference "
             f"{escape(review['ref'])} · model {escape(review['model'])}, method {escape(review['method'])} · "
-            f"threshold {review['threshold']:.3f} · {escape(review['generated'])}</p>"
+            f"gap below support {review['cuts']['weak']:.3f} · {escape(review['generated'])}</p>"
             f"<header>{_cards(review)}{table(summary[2], summary[3], css='summary')}</header>"
             + "".join(sections) + f"<script>{JS}</script></body></html>\n")

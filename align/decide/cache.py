@@ -1,10 +1,4 @@
-"""Each plan's best scores against a reference, cached plan by plan.
-
-Peer coverage (gaps) and the coverage matrix need every corpus plan's best score for
-each clause. A plan's scores depend only on its own text, the references, the model,
-the fusion weights and the scoring code, so they are cached under a key of exactly
-those: adding or editing one plan in a national corpus scores that plan alone, and the
-unchanged plans are not even parsed.
+"""Each plan's support for the clauses of a reference, cached plan by plan (see align/decide/peers.py).
 
 One SQLite file under the user cache; an unreadable or unwritable cache is logged and
 worked around, never fatal.
@@ -21,10 +15,11 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from align.sqlite_rows import select_in
+from align.types import PlanCoverage
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def plan_key(base: str, fingerprint: str) -> str:
@@ -33,7 +28,7 @@ def plan_key(base: str, fingerprint: str) -> str:
 
 
 class CoverageCache:
-    """key -> (plan id, title, task count, best score per clause)."""
+    """key -> (plan id, title, task count, support per clause)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         if path is None:
@@ -51,8 +46,6 @@ class CoverageCache:
 
     def get_many(self, keys: Sequence[str]):
         """The cached entries among `keys` as PlanCoverage records; {} when the cache cannot be read."""
-        from align.reports.gaps import PlanCoverage
-
         found = {}
         try:
             with closing(self._connect()) as db, db:
@@ -69,7 +62,7 @@ class CoverageCache:
         try:
             with closing(self._connect()) as db, db:
                 db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?)",
-                               [(key, c.plan_id, c.title, c.tasks, np.asarray(c.best, np.float32).tobytes())
+                               [(key, c.plan_id, c.title, c.tasks, np.asarray(c.support, np.float32).tobytes())
                                 for key, c in entries.items()])
         except sqlite3.Error as exc:
             log.warning("%s: cannot write the coverage cache (%s)", self.path, exc)

@@ -1,0 +1,128 @@
+"""Who a reference clause addresses, and whether a commune can act on it.
+
+A clause only central bodies can carry out (write a law, a Politburo or National Assembly
+body's own work, a national aggregate such as a GDP share) is never a commune's gap. For
+NQ 57 and 03/NQ-CP the answer is a curated table shipped with the package
+(align/data/applicability/<reference id>.jsonl, written by reading each clause, one line of
+reason each). For a reference without a table (a province's plan a user adds), `by_rules`
+reads the clause's actors: a named central body or ministry alone means national work;
+"các cấp", "địa phương", a province, a commune or the whole political system means every
+level. Its agreement with the curated tables is measured by `plan-align eval`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from align.errors import ModelError
+from align.text.normalize import fold
+from align.types import LEAD, Applicability, Clause, Document
+
+log = logging.getLogger(__name__)
+
+TABLES = Path(__file__).resolve().parents[1] / "data" / "applicability"
+WHO = ("central", "government", "ministries", "provinces", "communes", "all-levels")
+
+# Folded text. Local actors first: a clause that names them is every level's work.
+_LOCAL = re.compile(r"|".join((
+    r"\bcac cap\b", r"\bdia phuong\b", r"\bcap (?:tinh|huyen|xa|co so)\b", r"\bcac tinh\b", r"\btinh uy\b",
+    r"\bthanh uy\b", r"\bxa\b", r"\bphuong\b", r"\bca he thong chinh tri\b", r"\bmat tran to quoc\b",
+    r"\bcac to chuc chinh tri - xa hoi\b", r"\buy ban nhan dan\b", r"\bnguoi dung dau\b", r"\bcap uy\b",
+    r"\bcac bo, nganh, dia phuong\b")))
+_CENTRAL = re.compile(r"|".join((
+    r"\bquoc hoi\b", r"\bbo chinh tri\b", r"\bban chap hanh trung uong\b", r"\bban bi thu\b",
+    r"\b(?:ban|van phong|hoi dong|uy ban|dang uy)(?: \w+){0,4} trung uong\b", r"\bban can su dang chinh phu\b",
+    r"\bdang doan\b")))
+_GOVERNMENT = re.compile(r"\bchinh phu\b|\bthu tuong\b")
+_MINISTRY = re.compile(r"\bbo (?:khoa hoc|tai chinh|ke hoach|noi vu|cong an|quoc phong|giao duc|y te|cong thuong"
+                       r"|tu phap|ngoai giao|thong tin|nong nghiep|tai nguyen|xay dung|giao thong|van hoa|lao dong)"
+                       r"|\bngan hang nha nuoc\b|\bvien han lam\b|\bdai hoc quoc gia\b")
+# What only the centre can do, whoever is named.
+_NATIONAL_ACTS = re.compile(r"|".join((
+    r"(?:sua doi|bo sung|hoan thien|ban hanh|xay dung)[^.;]{0,60}(?:quy dinh phap luat|phap luat|\bluat\b)",
+    r"\bthe che hoa\b", r"phong thi nghiem trong diem quoc gia", r"\bkhong gian vu tru\b", r"\bgdp\b",
+    r"\bnhom \d+ nuoc\b", r"\bdong nam a\b", r"\bcac nuoc tien tien\b", r"\bxep hang\b")))
+_SENTENCE_END = re.compile(r"[.;:](?:\s|$)")
+
+
+def plain(text: str) -> str:
+    """Folded and without diacritics, so the patterns match however the text was typed."""
+    import unicodedata
+
+    stripped = "".join(ch for ch in unicodedata.normalize("NFD", fold(text)) if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def first_sentence(text: str) -> str:
+    match = _SENTENCE_END.search(text)
+    return text[:match.start()] if match else text
+
+
+def by_rules(clause: Clause) -> Applicability:
+    """Applicability read from the clause's own words (its lead agency first, then its first sentence)."""
+    if clause.kind == "viewpoint":
+        return Applicability(clause.id, "all-levels", True, "a guiding viewpoint every level follows", (), "rules")
+    lead = plain(clause.fields.get(LEAD, "")) if clause.fields else ""
+    text = lead or plain(first_sentence(clause.text))
+    local = _LOCAL.search(text)
+    if local:
+        return Applicability(clause.id, "all-levels", True, f"names '{local.group(0)}'", (), "rules")
+    for who, pattern in (("central", _CENTRAL), ("government", _GOVERNMENT), ("ministries", _MINISTRY)):
+        found = pattern.search(text)
+        if found:
+            return Applicability(clause.id, who, False, f"addressed to '{found.group(0)}'", (), "rules")
+    act = _NATIONAL_ACTS.search(plain(clause.text))
+    if act:
+        return Applicability(clause.id, "central", False, f"national work ('{act.group(0)}')", (), "rules")
+    return Applicability(clause.id, "all-levels", True, "names no central body", (), "rules")
+
+
+@lru_cache(maxsize=16)
+def _table(path: Path) -> dict[str, Applicability]:
+    out = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if item["who"] not in WHO:
+                raise ValueError(f"unknown 'who' {item['who']!r}")
+            out[item["clause"]] = Applicability(item["clause"], item["who"], bool(item["commune"]), item["reason"],
+                                                tuple(item.get("actors", ())), "table")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}:{number}: malformed applicability row ({exc})") from exc
+    return out
+
+
+def table_for(ref_id: str, directory: Path = TABLES) -> dict[str, Applicability]:
+    """The curated table of a reference ({} when none is shipped)."""
+    path = directory / f"{ref_id}.jsonl"
+    return _table(path) if path.is_file() else {}
+
+
+def applicability(ref: Document, directory: Path = TABLES) -> list[Applicability]:
+    """One Applicability per clause of `ref`, in its order: the table's where it has the clause, else the rules'."""
+    table = table_for(ref.id, directory)
+    out = [table.get(c.id) or by_rules(c) for c in ref.clauses]
+    missing = sum(1 for c in ref.clauses if c.id not in table)
+    if table and missing:
+        log.warning("%s: %d clauses are not in its applicability table; read from their text", ref.id, missing)
+    return out
+
+
+def rule_accuracy(refs: Sequence[Document], directory: Path = TABLES) -> dict[str, dict]:
+    """How often the rules agree with each curated table on 'a commune can act on it'."""
+    out = {}
+    for ref in refs:
+        table = table_for(ref.id, directory)
+        pairs = [(table[c.id].commune, by_rules(c).commune) for c in ref.clauses if c.id in table]
+        if pairs:
+            agree = sum(a == b for a, b in pairs)
+            out[ref.id] = {"n": len(pairs), "accuracy": round(agree / len(pairs), 4),
+                           "national": sum(not a for a, _ in pairs),
+                           "national_found": sum(not a and not b for a, b in pairs)}
+    return out

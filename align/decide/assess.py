@@ -1,0 +1,70 @@
+"""Everything a reviewer decides about one plan against one reference, in one record.
+
+`assess` scores the plan against every reference in scope (orphans are judged against all
+of them), decides each clause of the reference (covered, weak, gap, not applicable), finds
+the orphan tasks, and gathers every corpus plan's support for peer coverage. The reports
+(align/reports/gaps.py, review.py, matrix.py) only render what it returns.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from align.decide import coverage, orphans
+from align.decide.actors import actor_masks
+from align.decide.applicability import applicability
+from align.decide.coverage import CoverageModel
+from align.decide.evidence import PlanEvidence, score_plans
+from align.decide.peers import corpus_coverage, plan_communes, summarise
+from align.errors import PlanAlignError
+from align.types import Applicability, ClauseDecision, Document, OrphanDecision, PlanCoverage
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    plan: Document
+    ref: Document
+    method: str
+    evidence: PlanEvidence                  # the plan against `ref`
+    scope: tuple[PlanEvidence, ...]         # the plan against every reference in scope
+    model: CoverageModel                    # the cuts in force
+    cut_source: str
+    clauses: tuple[ClauseDecision, ...]     # in the reference's order
+    orphans: tuple[OrphanDecision, ...]
+    peers: dict[str, PlanCoverage]          # every corpus plan, and the plan itself when outside the corpus
+    communes: dict[str, str]
+    applicability: tuple[Applicability, ...]
+
+
+def coverage_model(session, cut: float | None = None) -> tuple[CoverageModel, str]:
+    """The coverage model in force, with `cut` (when given) as the support below which a clause is a gap."""
+    model = session.decisions.coverage
+    fitted = "fitted on eval/coverage_labels.jsonl" if session.decisions.meta.get("fitted") else "prior (unfitted)"
+    if cut is None:
+        return model, fitted
+    if not 0.0 <= cut <= 1.0:
+        raise PlanAlignError(f"threshold {cut} is not between 0 and 1")
+    return dataclasses.replace(model, weak=cut, covered=max(cut, model.covered)), "override"
+
+
+def assess(session, plan: str | Document, ref_id: str, method: str | None = None,
+           cut: float | None = None) -> Assessment:
+    """Decisions for `plan` (a corpus id, a file path or a Document) against the reference `ref_id`."""
+    from align.align import DEFAULT_METHOD
+
+    method = method or DEFAULT_METHOD
+    document = plan if isinstance(plan, Document) else session.corpus.resolve(plan)
+    refs = session.corpus.references(None)
+    ref = session.corpus.references([ref_id])[0]
+    serves = session.decisions.serves
+    scope = tuple(score_plans(session.aligner, [document], r, method, serves)[document.id] for r in refs)
+    evidence = next(ev for ev in scope if ev.ref.id == ref.id)
+    model, source = coverage_model(session, cut)
+    rules = tuple(applicability(ref))
+    actors = actor_masks(document, ref, rules)
+    clauses = tuple(coverage.decide(evidence, model, rules, session.aligner.clause_idf(), actors))
+    found = tuple(orphans.decide(scope, session.decisions.orphans))
+    peers = dict(corpus_coverage(session, ref, method))
+    peers.setdefault(document.id, summarise(evidence, rules))
+    return Assessment(document, ref, method, evidence, scope, model, source, clauses, found, peers,
+                      plan_communes(session.corpus, [document]), rules)

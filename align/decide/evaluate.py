@@ -1,0 +1,267 @@
+"""Scoring and fitting the decisions against the labels in eval/, leave-one-commune-out.
+
+Each commune's decisions are taken by models that never saw its labels: the fusion that
+ranks its tasks, the serves model, and the cuts, which are chosen on predictions for the
+other communes made by models that saw neither them nor it (nested leave-one-out). The
+deployed models (`fit_all`) are fitted on every label; their cuts come from the
+leave-one-commune-out predictions, which are honest about a commune never seen.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from align.decide.actors import actor_masks
+from align.decide.applicability import applicability, rule_accuracy
+from align.decide.coverage import CoverageModel, support
+from align.decide.evidence import PlanEvidence, from_pairs, reference_links, score_pairs
+from align.decide.logistic import best_cut, confusion
+from align.decide.models import Decisions
+from align.decide.orphans import OrphanModel, none_probability
+from align.decide.pair_eval import PairSet, evaluate_pairs
+from align.decide.serves import ServesModel, design
+from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK, Document
+
+log = logging.getLogger(__name__)
+
+GAP_PRECISION = 0.8         # the gap cut is the best F1 among cuts at least this precise
+ORPHAN_PRECISION = 0.8
+METHOD = "hybrid"
+
+
+@dataclass
+class LabelledCorpus:
+    """The labelled plans' pair features against every reference, computed once, and the models
+    fitted without given communes, fitted once each."""
+
+    session: object
+    plans: dict[str, Document]
+    groups: dict[str, str]                  # plan -> commune
+    refs: list[Document]
+    pairs: dict[tuple[str, str], object]    # (plan, ref) -> PairScores
+    links: dict[str, tuple]                 # ref -> viewpoint links
+    samples: list                           # align.evaluate.Sample, for the fusion
+    served: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]   # (plan, ref) -> (labels T x C, judged T)
+    _models: dict = field(default_factory=dict)
+
+    @property
+    def communes(self) -> list[str]:
+        return sorted(set(self.groups.values()))
+
+    def models(self, without: frozenset[str]):
+        """(fusion, serves model) fitted on the labels of every commune not in `without`."""
+        if without not in self._models:
+            from align.evaluate import fit_fusion
+
+            fusion = fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without])
+            self._models[without] = (fusion, self._fit_serves(fusion, without))
+        return self._models[without]
+
+    def _fit_serves(self, fusion, without: frozenset[str]) -> ServesModel:
+        xs, ys = [], []
+        for (pid, ref), pairs in self.pairs.items():
+            if self.groups[pid] in without:
+                continue
+            labels, judged = self.served[(pid, ref)]
+            x = design(pairs.features, fusion.scorers["hybrid"].rank_scores(pairs.features))[judged]
+            xs.append(x.reshape(-1, x.shape[2]))
+            ys.append(labels[judged].ravel())
+        return ServesModel.fit(np.concatenate(xs), np.concatenate(ys))
+
+    def evidence(self, without: frozenset[str], plan: str, ref: Document) -> PlanEvidence:
+        fusion, serves = self.models(without)
+        pairs = self.pairs[(plan, ref.id)]
+        return from_pairs([self.plans[plan]], ref, pairs, *score_pairs(fusion, serves, METHOD, pairs),
+                          self.links[ref.id])[plan]
+
+
+def _served(doc: Document, pairs, ref_id: str, task_labels) -> tuple[np.ndarray, np.ndarray]:
+    from align.evaluate import find_task
+
+    ids = [c.id for c in pairs.clauses]
+    position = {t.id: i for i, t in enumerate(doc.tasks)}
+    labels = np.zeros((len(doc.tasks), len(ids)), bool)
+    judged = np.zeros(len(doc.tasks), bool)
+    for label in task_labels:
+        task = find_task(doc.tasks, label.anchor, label.occurrence) if label.plan == doc.id else None
+        if task is None or label.refs.get(ref_id) is None:
+            continue
+        judged[position[task.id]] = True
+        for clause in label.refs[ref_id]:
+            if clause in ids:
+                labels[position[task.id], ids.index(clause)] = True
+    return labels, judged
+
+
+def load_corpus(session, task_labels, plan_ids: Sequence[str]) -> LabelledCorpus:
+    from align.corpus_index import task_records
+    from align.evaluate import collect_samples
+
+    plans = {pid: session.corpus.document(pid) for pid in plan_ids}
+    groups = {pid: str(session.corpus.entry(pid).meta.get("commune", pid)) for pid in plan_ids}
+    refs = session.corpus.references(None)
+    pairs = {(pid, ref.id): session.aligner.pair_scores(task_records(doc), ref.id)
+             for pid, doc in plans.items() if doc.tasks for ref in refs}
+    served = {key: _served(plans[key[0]], p, key[1], task_labels) for key, p in pairs.items()}
+    samples, _ = collect_samples(session, task_labels)
+    return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
+                                                                for r in refs}, samples, served)
+
+
+# -- coverage ----------------------------------------------------------------------------
+def youden_cut(scores: np.ndarray, actual: np.ndarray) -> float:
+    """The cut maximising true minus false positive rate (balanced: fit for a rare class either way)."""
+    if actual.all() or not actual.any():
+        return float(scores.min()) if actual.all() else float(scores.max()) + 1e-6
+    best, best_j = float(scores.min()), -1.0
+    for cut in np.unique(scores):
+        above = scores >= cut
+        j = above[actual].mean() - above[~actual].mean()
+        if j > best_j:
+            best, best_j = float(cut), j
+    return best
+
+
+def coverage_cuts(values: np.ndarray, labels: Sequence) -> CoverageModel:
+    """Gaps below `weak` (best gap F1 among cuts precise enough), clear coverage from `covered`
+    (the cut that best tells clear coverage from borderline coverage and gaps)."""
+    kept = [(v, l) for v, l in zip(values, labels) if l.status != "na"]
+    v = np.array([x for x, _ in kept])
+    gap = np.array([l.status == "gap" for _, l in kept])
+    clear = np.array([l.status == "covered" and not l.borderline for _, l in kept])
+    weak = -best_cut(-v, gap, beta=1.0, min_precision=GAP_PRECISION) if gap.any() else float(v.min())
+    return CoverageModel(float(weak), float(max(youden_cut(v, clear), weak)))
+
+
+def coverage_support(corpus: LabelledCorpus, labels, without: frozenset[str], plans: Sequence[str],
+                     ref: Document) -> list[tuple[str, object, float]]:
+    """(plan, label, support) of every label of `plans`, from models fitted without `without`."""
+    order = {c.id: j for j, c in enumerate(ref.clauses)}
+    rules = applicability(ref)
+    out = []
+    for pid in plans:
+        if (pid, ref.id) not in corpus.pairs:
+            continue
+        values = support(corpus.evidence(without, pid, ref), actor_masks(corpus.plans[pid], ref, rules))
+        out += [(pid, l, float(values[order[l.clause]])) for l in labels if l.plan == pid and l.clause in order]
+    return out
+
+
+def evaluate_coverage(corpus: LabelledCorpus, labels, ref_id: str = "nq57") -> tuple[list, list]:
+    """Every labelled pair with its LOCO support and predicted state; and the LOCO (label, support) pairs."""
+    ref = next(r for r in corpus.refs if r.id == ref_id)
+    rules = {a.clause_id: a for a in applicability(ref)}
+    labelled = sorted({l.plan for l in labels} & set(corpus.plans))
+    predicted, loco = [], []
+    for group in corpus.communes:
+        test = [p for p in labelled if corpus.groups[p] == group]
+        inner = [x for h in corpus.communes if h != group
+                 for x in coverage_support(corpus, labels, frozenset({group, h}),
+                                           [p for p in labelled if corpus.groups[p] == h], ref)]
+        if not test or not inner:
+            continue
+        cuts = coverage_cuts(np.array([s for _, _, s in inner]), [l for _, l, _ in inner])
+        for pid, label, value in coverage_support(corpus, labels, frozenset({group}), test, ref):
+            predicted.append((pid, label, cuts.status(value, rules[label.clause].commune)))
+            loco.append((label, value))
+    return predicted, loco
+
+
+def coverage_figures(predicted: Sequence[tuple[str, object, str]], rules) -> dict:
+    """Gap precision and recall, covered recall, weak share, false gaps per plan, central clauses as gaps."""
+    status = np.array([l.status for _, l, _ in predicted])
+    state = np.array([s for _, _, s in predicted])
+    plans = np.array([p for p, _, _ in predicted])
+    gap = confusion(state == GAP, status == "gap")
+    covered = status == "covered"
+    applicable = state != NOT_APPLICABLE
+    false_gaps = {p: int(((state == GAP) & (status != "gap") & (plans == p)).sum()) for p in sorted(set(plans))}
+    central = {c for c, a in rules.items() if not a.commune}
+    return {"pairs": int(len(status)), "gap_precision": gap["precision"], "gap_recall": gap["recall"],
+            "gaps_labelled": int((status == "gap").sum()), "gaps_reported": int((state == GAP).sum()),
+            "covered_recall": _share(np.isin(state, [COVERED, WEAK])[covered]),
+            "covered_clear_recall": _share((state == COVERED)[covered]),
+            "weak_share": _share((state == WEAK)[applicable]),
+            "false_gaps_per_plan": false_gaps, "max_false_gaps": max(false_gaps.values(), default=0),
+            "central_gaps": int(sum(1 for (_, l, s) in predicted if s == GAP and l.clause in central)),
+            "applicability_agreement": _share((status == "na") == (state == NOT_APPLICABLE))}
+
+
+def _share(mask: np.ndarray) -> float | None:
+    return round(float(mask.mean()), 4) if len(mask) else None
+
+
+# -- orphans -----------------------------------------------------------------------------------
+def orphan_rows(corpus: LabelledCorpus, task_labels, without: frozenset[str], plans: Sequence[str]):
+    """(plan, is an orphan, probability of serving nothing) of every task judged against every reference."""
+    from align.evaluate import find_task
+
+    out = []
+    by_plan = defaultdict(list)
+    for label in task_labels:
+        by_plan[label.plan].append(label)
+    for pid in plans:
+        doc = corpus.plans.get(pid)
+        if doc is None or not doc.tasks:
+            continue
+        none = none_probability([corpus.evidence(without, pid, ref) for ref in corpus.refs])
+        position = {t.id: i for i, t in enumerate(doc.tasks)}
+        for label in by_plan[pid]:
+            task = find_task(doc.tasks, label.anchor, label.occurrence)
+            if task is not None and all(v is not None for v in label.refs.values()):
+                out.append((pid, not any(label.refs.values()), float(none[position[task.id]])))
+    return out
+
+
+def _orphan_cut(rows) -> float:
+    return best_cut(np.array([r[2] for r in rows]), np.array([r[1] for r in rows]), beta=0.5,
+                    min_precision=ORPHAN_PRECISION)
+
+
+def evaluate_orphans(corpus: LabelledCorpus, task_labels) -> tuple[list, list]:
+    """(plan, actual, predicted) of every judged task, LOCO; and the LOCO rows (for the deployed cut)."""
+    predicted, loco = [], []
+    for group in corpus.communes:
+        test = [p for p in corpus.plans if corpus.groups[p] == group]
+        inner = [r for h in corpus.communes if h != group
+                 for r in orphan_rows(corpus, task_labels, frozenset({group, h}),
+                                      [p for p in corpus.plans if corpus.groups[p] == h])]
+        cut = _orphan_cut(inner)
+        rows = orphan_rows(corpus, task_labels, frozenset({group}), test)
+        predicted += [(pid, actual, value >= cut) for pid, actual, value in rows]
+        loco += rows
+    return predicted, loco
+
+
+def orphan_figures(rows: Sequence[tuple[str, bool, bool]]) -> dict:
+    actual = np.array([r[1] for r in rows], bool)
+    predicted = np.array([r[2] for r in rows], bool)
+    c = confusion(predicted, actual)
+    return {"tasks": int(len(rows)), "orphans_labelled": int(actual.sum()), "orphans_reported": int(predicted.sum()),
+            "orphan_precision": c["precision"], "orphan_recall": c["recall"]}
+
+
+# -- everything ----------------------------------------------------------------------------------
+def evaluate_decisions(session, task_labels, coverage_labels, pair_labels) -> dict:
+    """Every decision figure, leave-one-commune-out, and the decision models fitted on all labels."""
+    plan_ids = sorted({l.plan for l in task_labels} | {l.plan for l in coverage_labels})
+    corpus = load_corpus(session, task_labels, plan_ids)
+    rules = {a.clause_id: a for a in applicability(next(r for r in corpus.refs if r.id == "nq57"))}
+    coverage, coverage_loco = evaluate_coverage(corpus, coverage_labels)
+    orphans, orphan_loco = evaluate_orphans(corpus, task_labels)
+    per_plan = [{"plan": pid, **coverage_figures([r for r in coverage if r[0] == pid], rules),
+                 **orphan_figures([r for r in orphans if r[0] == pid])} for pid in sorted({r[0] for r in coverage})]
+    duplicates, pair_model = evaluate_pairs(PairSet.resolve(session, pair_labels, corpus.groups))
+    fusion, serves = corpus.models(frozenset())
+    decisions = Decisions(session.embedder.model_id, serves,
+                          coverage_cuts(np.array([v for _, v in coverage_loco]), [l for l, _ in coverage_loco]),
+                          OrphanModel(_orphan_cut(orphan_loco)), pair_model,
+                          {"fitted": True, "coverage_labels": len(coverage_labels), "task_labels": len(task_labels),
+                           "pair_labels": duplicates["pairs"]})
+    return {"overall": {"plan": "all", **coverage_figures(coverage, rules), **orphan_figures(orphans)},
+            "per_plan": per_plan, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
+            "decisions": decisions, "fusion": fusion}

@@ -1,0 +1,102 @@
+"""The fitted decision models of one embedding model: serves, coverage cuts, orphan cut, duplicates.
+
+Shipped in align/data/decisions.json (fitted on the labels in eval/ by `plan-align eval
+--fit`), one entry per embedding model like the fusion weights beside it: the cosines the
+models look at are the embedding model's. Before any fitting, priors (a task serves the
+clauses it ranks first; a duplicate is a pair above cosine 0.93) keep every command working.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from align.decide import pairs, serves
+from align.decide.coverage import CoverageModel
+from align.decide.logistic import Logistic
+from align.decide.orphans import OrphanModel
+from align.decide.pairs import PairModel
+from align.decide.serves import ServesModel
+from align.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "decisions.json"
+
+
+def _single(names: tuple[str, ...], feature: str, weight: float, centre: float) -> Logistic:
+    """A model that looks at one feature only: sigmoid(weight * (x - centre))."""
+    weights = tuple(weight if n == feature else 0.0 for n in names)
+    means = tuple(centre if n == feature else 0.0 for n in names)
+    return Logistic(names, means, tuple(1.0 for _ in names), weights, 0.0)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    model_id: str
+    serves: ServesModel
+    coverage: CoverageModel
+    orphans: OrphanModel
+    duplicates: PairModel
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def prior(cls, model_id: str = "") -> "Decisions":
+        """Unfitted: a task serves the clauses it ranks first; duplicates are pairs above cosine 0.93."""
+        return cls(model_id, ServesModel(_single(serves.FEATURES, "inverse_rank", 8.0, 0.75)),
+                   CoverageModel(0.2, 0.5), OrphanModel(0.9),
+                   PairModel(_single(pairs.FEATURES, "cosine", 200.0, 0.93), 0.5), {"fitted": False})
+
+    def to_json(self) -> dict:
+        return {"model_id": self.model_id, "meta": self.meta, "serves": self.serves.to_json(),
+                "coverage": self.coverage.to_json(),
+                "orphans": self.orphans.to_json(), "duplicates": self.duplicates.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Decisions":
+        try:
+            return cls(data["model_id"], ServesModel.from_json(data["serves"]),
+                       CoverageModel.from_json(data["coverage"]), OrphanModel.from_json(data["orphans"]),
+                       PairModel.from_json(data["duplicates"]),
+                       data.get("meta", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"malformed decision models ({exc})") from exc
+
+
+def _entries(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: unreadable decision models ({exc})") from exc
+    if data.get("format") != FORMAT_VERSION:
+        raise ModelError(f"{path}: decision models of format {data.get('format')}, expected {FORMAT_VERSION}")
+    return data.get("models", [])
+
+
+def load_decisions(model_id: str, path: str | Path | None = None) -> Decisions:
+    """The decisions fitted for `model_id`, else those of the first model in the file, else the priors."""
+    path = Path(path) if path else DEFAULT_PATH
+    if not path.is_file():
+        log.warning("no fitted decision models (run `plan-align eval --fit`); using the priors")
+        return Decisions.prior(model_id)
+    entries = _entries(path)
+    for entry in entries:
+        if entry["model_id"] == model_id:
+            return Decisions.from_json(entry)
+    if entries:
+        log.warning("no decision models fitted for %s; using those of %s", model_id, entries[0]["model_id"])
+        return Decisions.from_json(entries[0])
+    return Decisions.prior(model_id)
+
+
+def save_decisions(decisions: list[Decisions], path: str | Path | None = None) -> None:
+    """Write fitted decisions, keeping the entries of other models already in the file."""
+    from align.output import write_atomic
+
+    path = Path(path) if path else DEFAULT_PATH
+    new = {d.model_id for d in decisions}
+    kept = [e for e in _entries(path) if e["model_id"] not in new] if path.is_file() else []
+    body = {"format": FORMAT_VERSION, "models": [d.to_json() for d in decisions] + kept}
+    write_atomic(path, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
