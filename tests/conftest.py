@@ -70,3 +70,11 @@ def real_session(real_index_dir, corpus_dir):
     from align.session import Session
 
     return Session(corpus_dir, index_dir=real_index_dir, progress=False)
+
+
+@pytest.fixture(scope="module")
+def mini_session(tmp_path_factory):
+    """A Session over the project's mini corpus, its index built once per test module."""
+    from align.session import Session
+
+    return Session(MINI_CORPUS, index_dir=tmp_path_factory.mktemp("mini-index"), progress=False)

@@ -4,14 +4,6 @@ import pytest
 from align.session import Session
 
 
-@pytest.fixture(scope="module")
-def mini_session(tmp_path_factory):
-    """One index over the (unmodified) mini corpus for the module."""
-    from tests.conftest import MINI_CORPUS
-
-    return Session(MINI_CORPUS, index_dir=tmp_path_factory.mktemp("idx"), progress=False)
-
-
 def _best(alignment, text_fragment, doc_id):
     item = next(t for t in alignment.tasks if text_fragment in t.task.text)
     return alignment.clause(doc_id, item.matches[doc_id][0].clause_id)

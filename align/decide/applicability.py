@@ -30,7 +30,8 @@ WHO = ("central", "government", "ministries", "provinces", "communes", "all-leve
 # Folded text. Local actors first: a clause that names them is every level's work.
 _LOCAL = re.compile(r"|".join((
     r"\bcac cap\b", r"\bdia phuong\b", r"\bcap (?:tinh|huyen|xa|co so)\b", r"\bcac tinh\b", r"\btinh uy\b",
-    r"\bthanh uy\b", r"\bxa\b", r"\bphuong\b", r"\bca he thong chinh tri\b", r"\bmat tran to quoc\b",
+    r"\bthanh uy\b", r"\bxa\b(?! hoi)", r"\bphuong\b(?! (?:thuc|an|phap|tien|cham|huong|dien|tren|de))",
+    r"\bca he thong chinh tri\b", r"\bmat tran to quoc\b",
     r"\bcac to chuc chinh tri - xa hoi\b", r"\buy ban nhan dan\b", r"\bnguoi dung dau\b", r"\bcap uy\b",
     r"\bcac bo, nganh, dia phuong\b")))
 _CENTRAL = re.compile(r"|".join((

@@ -114,30 +114,6 @@ def _all_ranks(records: Sequence[IndexRecord], vectors: np.ndarray, store, q: np
     return ranks
 
 
-def candidates(store, vectors: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(query rows, store rows, scores) of every store vector with cosine >= floor: exact range search.
-
-    An HNSW store has no range search; it is asked for its APPROX_K nearest, with a warning,
-    and a second one when a task has more neighbours above the floor than that.
-    """
-    if not store.approx:
-        hits = store.range_search(vectors, floor)
-        if not hits:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-        q, rows, scores = zip(*hits)
-        return np.asarray(q, np.int64), np.asarray(rows, np.int64), np.asarray(scores, np.float32)
-    k = min(APPROX_K, len(store))
-    log.warning("the task index is approximate (HNSW): duplicate candidates are each task's %d nearest "
-                "tasks, not an exact range search", k)
-    scores, rows = store.search(vectors, k)
-    full = int((scores[:, -1] >= floor).sum()) if k < len(store) else 0
-    if full:
-        log.warning("%d tasks have more than %d neighbours at cosine >= %.3f: some of their pairs are missing",
-                    full, k, floor)
-    q, col = np.nonzero((scores >= floor) & (rows >= 0))
-    return q.astype(np.int64), rows[q, col].astype(np.int64), scores[q, col].astype(np.float32)
-
-
 class PairTexts:
     """PairText of each task, computed once per call: folding and analysing are the cost."""
 

@@ -18,7 +18,7 @@ import numpy as np
 from align.decide.actors import actor_masks
 from align.decide.applicability import applicability, rule_accuracy
 from align.decide.coverage import CoverageModel, support
-from align.decide.evidence import PlanEvidence, from_pairs, reference_links, score_pairs
+from align.decide.evidence import PlanEvidence, from_pairs, reference_links
 from align.decide.logistic import best_cut, confusion
 from align.decide.models import Decisions
 from align.decide.orphans import OrphanModel, none_probability
@@ -75,8 +75,7 @@ class LabelledCorpus:
     def evidence(self, without: frozenset[str], plan: str, ref: Document) -> PlanEvidence:
         fusion, serves = self.models(without)
         pairs = self.pairs[(plan, ref.id)]
-        return from_pairs([self.plans[plan]], ref, pairs, *score_pairs(fusion, serves, METHOD, pairs),
-                          self.links[ref.id])[plan]
+        return from_pairs([self.plans[plan]], ref, pairs, fusion, serves, METHOD, self.links[ref.id])[plan]
 
 
 def _served(doc: Document, pairs, ref_id: str, task_labels) -> tuple[np.ndarray, np.ndarray]:

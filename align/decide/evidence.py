@@ -75,30 +75,31 @@ def _empty(plan: Document, ref: Document, links) -> PlanEvidence:
     return PlanEvidence(plan, ref, zeros, zeros, zeros, (), (), links)
 
 
-def from_pairs(plans: Sequence[Document], ref: Document, pairs, scores: np.ndarray, serves: np.ndarray,
+def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, method: str,
                links: tuple[tuple[int, ...], ...] = ()) -> dict[str, PlanEvidence]:
-    """Split one pair_scores result (the tasks of `plans`, in order), the ranker's `scores` and the
-    serves probabilities by plan, with the clauses in the reference's order."""
+    """Split one pair_scores result (the tasks of `plans`, in order) by plan, with the ranker's scores
+    by `method` and the serves probabilities, the clauses in the reference's order.
+
+    The serves model reads how each task stands among its own plan's tasks, so it is applied plan
+    by plan: a plan's evidence never depends on which plans were scored with it. It always reads
+    the hybrid ranker's score, whatever method ranks the clauses.
+    """
     order = {c.id: j for j, c in enumerate(ref.clauses)}
     columns = np.zeros(len(ref.clauses), dtype=np.int64)
     for j, record in enumerate(pairs.clauses):
         columns[order[record.id]] = j
-    matrices = [np.asarray(m, np.float32)[:, columns] for m in (scores, serves, pairs.features["dense"])]
+    scores = np.asarray(fusion.score(method, pairs.features), np.float32)[:, columns]
+    hybrid = fusion.scorers["hybrid"].rank_scores(pairs.features)[:, columns]
+    features = {k: np.asarray(v)[:, columns] for k, v in pairs.features.items()}
     clause_tokens = tuple(pairs.clause_views[j].tokens for j in columns)
     out, start = {}, 0
     for doc in plans:
         rows = slice(start, start + len(doc.tasks))
-        out[doc.id] = PlanEvidence(doc, ref, *(m[rows] for m in matrices),
+        probability = serves.predict({k: v[rows] for k, v in features.items()}, hybrid[rows])
+        out[doc.id] = PlanEvidence(doc, ref, scores[rows], probability, np.asarray(features["dense"][rows], np.float32),
                                    tuple(v.tokens for v in pairs.task_views[rows]), clause_tokens, links)
         start += len(doc.tasks)
     return out
-
-
-def score_pairs(fusion, serves, method: str, pairs) -> tuple[np.ndarray, np.ndarray]:
-    """(ranker scores by `method`, serves probabilities) of one pair_scores result. The serves model
-    always reads the hybrid ranker's score, whatever method ranks the clauses."""
-    hybrid = fusion.scorers["hybrid"].rank_scores(pairs.features)
-    return fusion.score(method, pairs.features), serves.predict(pairs.features, hybrid)
 
 
 def score_plans(aligner, plans: Sequence[Document], ref: Document, method: str, serves) -> dict[str, PlanEvidence]:
@@ -113,7 +114,7 @@ def score_plans(aligner, plans: Sequence[Document], ref: Document, method: str, 
         records = [r for doc in chunk for r in task_records(doc)]
         if records:
             pairs = aligner.pair_scores(records, ref.id)
-            out.update(from_pairs(chunk, ref, pairs, *score_pairs(aligner.fusion, serves, method, pairs), links))
+            out.update(from_pairs(chunk, ref, pairs, aligner.fusion, serves, method, links))
         else:
             out.update({doc.id: _empty(doc, ref, links) for doc in chunk})
         chunk.clear()

@@ -110,8 +110,9 @@ def best_cut(scores: np.ndarray, actual: np.ndarray, beta: float = 1.0, min_prec
     cuts = np.concatenate([[values[0] - 1e-6], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-6]])
     best, best_key = float(cuts[-1]), (-1.0, -1.0, 0.0)
     for cut in cuts:
-        c = confusion(scores >= cut, actual)
-        p, r = c["precision"], c["recall"]
+        predicted = scores >= cut
+        c = confusion(predicted, actual)
+        p, r = (c["precision"] if predicted.any() else 0.0), c["recall"]
         f = (1 + beta ** 2) * p * r / (beta ** 2 * p + r) if p + r else 0.0
         key = (float(p >= min_precision), f, cut)
         if key > best_key:

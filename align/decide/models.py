@@ -70,6 +70,8 @@ def _entries(path: Path) -> list[dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: unreadable decision models ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(e, dict) and "model_id" in e for e in data.get("models", [])):
+        raise ModelError(f"{path}: malformed decision models (no list of entries with a model_id)")
     if data.get("format") != FORMAT_VERSION:
         raise ModelError(f"{path}: decision models of format {data.get('format')}, expected {FORMAT_VERSION}")
     return data.get("models", [])

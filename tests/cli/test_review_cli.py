@@ -28,13 +28,17 @@ def test_gaps_json_has_the_contract(common):
     assert data["plan"]["id"] == "xa-an-phu" and data["ref"] == "ref-mini"
     assert isinstance(data["threshold"], float) and data["items"] and "orphans" in data
     for clause in data["clauses"]:
-        assert {"clause_id", "heading", "text", "covered", "best_score", "tasks", "peer_coverage"} <= set(clause)
+        assert {"clause_id", "heading", "text", "covered", "status", "evidence", "reason", "best_score", "tasks",
+                "peer_coverage"} <= set(clause)
+        assert clause["covered"] is (clause["status"] in ("covered", "weak"))
+        assert all(set(e) == {"task_id", "text", "score", "terms"} for e in clause["evidence"])
+    assert all(o["reason"] for o in data["orphans"]) and all(g["reason"] for g in data["gaps"])
 
 
 def test_gaps_threshold_option_changes_coverage(common):
     low = json.loads(_run(["gaps", "xa-an-phu", "--ref", "ref-mini", "--threshold", "0", "-f", "json"], common))
     high = json.loads(_run(["gaps", "xa-an-phu", "--ref", "ref-mini", "--threshold", "1", "-f", "json"], common))
-    assert all(c["covered"] for c in low["clauses"]) and low["threshold"] == 0.0
+    assert all(c["covered"] for c in low["clauses"] if c["status"] != "not_applicable") and low["threshold"] == 0.0
     assert high["threshold"] == 1.0 and high["summary"]["covered"] < low["summary"]["covered"]
 
 
@@ -49,7 +53,7 @@ def test_duplicates_json_finds_the_repeat_inside_the_plan(common):
     assert data["plan"]["id"] == "xa-an-phu"
     exact = [p for p in data["pairs"] if p["kind"] == "exact"]
     assert len(exact) == 1 and exact[0]["a"]["plan"] == exact[0]["b"]["plan"] == "xa-an-phu"
-    assert {"id", "text", "plan"} <= set(exact[0]["a"]) and "score" in exact[0]
+    assert {"id", "text", "plan"} <= set(exact[0]["a"]) and "score" in exact[0] and exact[0]["reason"]
 
 
 def test_duplicates_across_pairs_with_the_other_plan(common):

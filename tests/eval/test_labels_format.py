@@ -6,6 +6,7 @@ silently lower every score, so the format is pinned here.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,13 @@ PLANS = {
     "vu-duong-bcd-2026",
 }
 LABEL_KEYS = {"plan", "anchor", "kind", "nq57", "nq03", "note"}
-PAIR_KEYS = {"a", "b", "duplicate", "kind", "note"}
+PAIR_KEYS = {"a", "b", "label", "duplicate", "kind", "source", "note"}
 PAIR_KINDS = {"exact": True, "near": True, "paraphrase": True, "different": False}
+PAIR_LABELS = {"same", "related", "different"}
+COVERAGE_KEYS = {"plan", "clause", "status", "tasks", "note"}
+COVERAGE_OPTIONAL = {"borderline"}
+COVERAGE_STATUSES = {"covered", "gap", "na"}
+APPLICABILITY = Path(__file__).resolve().parents[2] / "align" / "data" / "applicability"
 
 # NQ 57 body blocks per item of section III (item 2 opens with a paragraph).
 _NQ57_III = {1: 2, 2: 5, 3: 6, 4: 3, 5: 3, 6: 4, 7: 1}
@@ -63,6 +69,10 @@ def _labels() -> list[dict[str, Any]]:
 
 def _pairs() -> list[dict[str, Any]]:
     return _read_jsonl("duplicate_pairs.jsonl")
+
+
+def _coverage() -> list[dict[str, Any]]:
+    return _read_jsonl("coverage_labels.jsonl")
 
 
 def _anchor_refs() -> list[dict[str, Any]]:
@@ -156,6 +166,28 @@ def test_pairs_kind_agrees_with_duplicate_flag() -> None:
     assert bad == []
 
 
+def test_pairs_label_is_same_related_or_different() -> None:
+    assert {p["label"] for p in _pairs()} <= PAIR_LABELS
+
+
+def test_pairs_duplicate_flag_is_the_same_task_label() -> None:
+    bad = [p for p in _pairs() if p["duplicate"] is not (p["label"] == "same")]
+    assert bad == []
+
+
+def test_pairs_source_is_one_short_word() -> None:
+    bad = [p for p in _pairs() if not isinstance(p["source"], str) or not re.fullmatch(r"[a-z]+(-[a-z]+)*", p["source"])]
+    assert bad == []
+
+
+def test_pairs_each_pair_labelled_once() -> None:
+    def key(side: dict[str, Any]) -> tuple[str, str, int]:
+        return side["plan"], fold(side["anchor"]), side.get("occurrence") or 1
+
+    keys = Counter(frozenset((key(p["a"]), key(p["b"]))) for p in _pairs())
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
 def test_pairs_enough_positives_and_at_least_as_many_negatives() -> None:
     flags = Counter(p["duplicate"] for p in _pairs())
     assert flags[True] + flags[False] >= 40
@@ -188,3 +220,69 @@ def test_anchors_resolve_to_one_line_of_their_plan(corpus_dir: Path) -> None:
             bad.append((ref["plan"], ref["anchor"], hits))
     assert bad == []
 
+
+
+# -- coverage labels: every (plan, NQ 57 clause) pair ----------------------------------------------------
+def _commune_table() -> dict[str, bool]:
+    lines = (APPLICABILITY / "nq57.jsonl").read_text(encoding="utf-8").splitlines()
+    return {row["clause"]: row["commune"] for row in map(json.loads, filter(str.strip, lines))}
+
+
+def _coverage_anchor_ok(task: dict[str, Any]) -> bool:
+    occurrence = task.get("occurrence")
+    return (set(task) <= {"anchor", "occurrence"} and isinstance(task.get("anchor"), str)
+            and 25 <= len(task["anchor"]) <= 45 and "\n" not in task["anchor"]
+            and (occurrence is None or isinstance(occurrence, int) and occurrence >= 1))
+
+
+def test_coverage_labels_have_the_required_keys_and_no_others() -> None:
+    assert [r for r in _coverage() if not COVERAGE_KEYS <= set(r) <= COVERAGE_KEYS | COVERAGE_OPTIONAL] == []
+
+
+def test_coverage_labels_borderline_is_a_flag() -> None:
+    assert [r for r in _coverage() if not isinstance(r.get("borderline", False), bool)] == []
+
+
+def test_coverage_labels_judge_every_plan_and_nq57_clause_once() -> None:
+    keys = Counter((r["plan"], r["clause"]) for r in _coverage())
+    assert len(_coverage()) == len(PLANS) * len(NQ57_IDS) == 205
+    assert [k for k, n in keys.items() if n > 1] == []
+    assert set(keys) == {(plan, clause) for plan in PLANS for clause in NQ57_IDS}
+
+
+def test_coverage_labels_status_is_covered_gap_or_na() -> None:
+    assert {r["status"] for r in _coverage()} <= COVERAGE_STATUSES
+
+
+def test_coverage_labels_covered_rows_name_their_tasks() -> None:
+    bad = [r for r in _coverage() if r["status"] == "covered"
+           and (not r["tasks"] or not all(_coverage_anchor_ok(t) for t in r["tasks"]))]
+    assert bad == []
+
+
+def test_coverage_labels_gap_and_na_rows_name_no_task() -> None:
+    assert [r for r in _coverage() if r["status"] != "covered" and r["tasks"]] == []
+
+
+def test_coverage_labels_na_exactly_where_the_table_says_no_commune_acts() -> None:
+    commune = _commune_table()
+    bad = [(r["plan"], r["clause"]) for r in _coverage() if (r["status"] == "na") is not (not commune[r["clause"]])]
+    assert bad == []
+
+
+def test_coverage_labels_notes_are_one_short_line() -> None:
+    bad = [r for r in _coverage() if not r["note"] or "\n" in r["note"] or len(r["note"]) > 120]
+    assert bad == []
+
+
+@pytest.mark.corpus
+def test_coverage_labels_task_anchors_resolve_to_one_task(corpus_dir: Path) -> None:
+    """Each named task is found the way the scorer finds it (align.evaluate.find_task)."""
+    from align.corpus import Corpus
+    from align.evaluate import find_task
+
+    corpus = Corpus(corpus_dir)
+    tasks = {plan: corpus.document(plan).tasks for plan in PLANS}
+    bad = [(r["plan"], t["anchor"]) for r in _coverage() for t in r["tasks"]
+           if find_task(tasks[r["plan"]], t["anchor"], t.get("occurrence")) is None]
+    assert bad == []

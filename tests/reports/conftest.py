@@ -1,48 +1,27 @@
-"""Small documents and score matrices written for the report tests (our own words, not the corpus)."""
+"""Hand-made assessments for the report tests: evidence matrices of tests/handmade.py, decided by the
+real decision code with the hand-set cuts there (our own words, not the corpus)."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
 
-from align.reports.gaps import PlanScores
-from align.types import Clause, Document, Task
+from align.decide import coverage, orphans
+from align.decide.actors import actor_masks
+from align.decide.assess import Assessment
+from align.decide.peers import summarise
+from align.types import Document
 
-CLAUSES = (
-    ("I.1", "viewpoint", "Quan điểm", "Coi chuyển đổi số là động lực phát triển."),
-    ("III.1.1", "task", "Nâng cao nhận thức", "Tuyên truyền cho cán bộ và người dân về chuyển đổi số."),
-    ("III.1.2", "task", "Nâng cao nhận thức", "Phát động phong trào học tập kỹ năng số trong cộng đồng."),
-    ("III.5.1", "task", "Chuyển đổi số trong cơ quan", "Giải quyết thủ tục hành chính trên môi trường điện tử."),
-    ("III.7.1", "task", "Hợp tác quốc tế", "Mở rộng hợp tác nghiên cứu với các đối tác nước ngoài."),
-    ("IV.2", "implementation", "Tổ chức thực hiện", "Đảng đoàn Quốc hội chỉ đạo rà soát, hoàn thiện pháp luật."),
-)
+from tests.handmade import MODEL, ORPHANS, applicability_of, evidence_for, make_plan, make_ref
 
 
-def make_ref(doc_id: str = "ref") -> Document:
-    clauses = tuple(Clause(doc_id, cid, text, heading, kind=kind) for cid, kind, heading, text in CLAUSES)
-    return Document(doc_id, f"{doc_id}.md", "Văn bản tham chiếu", "central", "reference", "h", clauses=clauses)
-
-
-def make_plan(doc_id: str, texts: list[str], commune: str | None = None) -> Document:
-    tasks = tuple(Task(doc_id, f"t{i + 1}", text, fields={"lead": "UBND xã", "deadline": "Quý I"})
-                  for i, text in enumerate(texts))
-    return Document(doc_id, f"{doc_id}.txt", f"Kế hoạch {doc_id}", "commune", "commune-plan", "h", tasks=tasks,
-                    meta={"commune": commune or doc_id})
-
-
-def summaries(scores: dict[str, PlanScores]) -> dict:
-    """The corpus view gap_report and coverage_matrix take: each plan's best scores."""
-    return {pid: s.summary() for pid, s in scores.items()}
-
-
-def scores_for(plan: Document, ref: Document, cells: dict[tuple[int, str], float]) -> PlanScores:
-    """A score matrix that is 0.1 everywhere except the (task row, clause id) cells given."""
-    matrix = np.full((len(plan.tasks), len(ref.clauses)), 0.1, dtype=np.float32)
-    column = {c.id: j for j, c in enumerate(ref.clauses)}
-    for (row, clause_id), value in cells.items():
-        matrix[row, column[clause_id]] = value
-    return PlanScores(plan, ref, matrix)
+def assessment(plan: Document, evidence: dict, communes: dict[str, str], extra: tuple = ()) -> Assessment:
+    """What `assess` returns for `plan`, from the evidence of every corpus plan (`evidence[plan.id]` is the
+    plan's) and of the plan against the other references in scope (`extra`)."""
+    ev = evidence[plan.id]
+    rules = tuple(applicability_of(ev.ref))
+    scope = (ev, *extra)
+    clauses = tuple(coverage.decide(ev, MODEL, rules, None, actor_masks(plan, ev.ref, rules)))
+    return Assessment(plan, ev.ref, "hybrid", ev, scope, MODEL, "test", clauses, tuple(orphans.decide(scope, ORPHANS)),
+                      {pid: summarise(e, rules) for pid, e in evidence.items()}, communes, rules)
 
 
 @pytest.fixture()
@@ -50,28 +29,31 @@ def ref() -> Document:
     return make_ref()
 
 
+CELLS = {(0, "III.1.1"): 0.9, (1, "III.5.1"): 0.3, (0, "III.5.1"): 0.2}     # III.5.1: support 0.45, weak
+PLAN_TEXTS = ["Tuyên truyền về chuyển đổi số cho người dân.", "Số hóa hồ sơ thủ tục hành chính.",
+              "Sửa chữa trụ sở làm việc."]
+
+
 @pytest.fixture()
 def small_corpus(ref):
-    """A plan under review, a peer in another commune and a sibling plan of the same commune."""
-    plan = make_plan("xa-a-2026", ["Tuyên truyền về chuyển đổi số cho người dân.",
-                                   "Số hóa hồ sơ thủ tục hành chính.", "Sửa chữa trụ sở làm việc."], "Xã A")
+    """A plan under review, a peer in another commune and a sibling plan of the same commune.
+
+    The plan covers III.1.1 (t1), covers III.5.1 weakly (t2, and t1 a little), leaves I.1, III.1.2 and
+    III.7.1 as gaps, cannot act on IV.2, and t3 serves nothing.
+    """
+    plan = make_plan("xa-a-2026", PLAN_TEXTS, "Xã A")
     peer = make_plan("xa-b-2026", ["Phát động học tập kỹ năng số.", "Hợp tác với đối tác nước ngoài."], "Xã B")
     sibling = make_plan("xa-a-khac", ["Học tập kỹ năng số trong thôn."], "Xã A")
-    scores = {
-        plan.id: scores_for(plan, ref, {(0, "III.1.1"): 0.9, (1, "III.5.1"): 0.7, (0, "III.5.1"): 0.55}),
-        peer.id: scores_for(peer, ref, {(0, "III.1.2"): 0.8, (1, "III.7.1"): 0.6}),
-        sibling.id: scores_for(sibling, ref, {(0, "III.1.2"): 0.75}),
+    evidence = {
+        plan.id: evidence_for(plan, ref, CELLS),
+        peer.id: evidence_for(peer, ref, {(0, "III.1.2"): 0.8, (1, "III.7.1"): 0.7}),
+        sibling.id: evidence_for(sibling, ref, {(0, "III.1.2"): 0.75}),
     }
     communes = {plan.id: "Xã A", peer.id: "Xã B", sibling.id: "Xã A"}
-    return plan, scores, communes
+    return plan, evidence, communes
 
 
-MINI_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "fixtures" / "mini"
-
-
-@pytest.fixture(scope="module")
-def mini_session(tmp_path_factory):
-    """A Session over the project's mini corpus, its index built once per test module."""
-    from align.session import Session
-
-    return Session(MINI_CORPUS, index_dir=tmp_path_factory.mktemp("mini-index"), progress=False)
+@pytest.fixture()
+def small_assessment(small_corpus):
+    plan, evidence, communes = small_corpus
+    return assessment(plan, evidence, communes)

@@ -6,35 +6,39 @@ import numpy as np
 import pytest
 
 from align.corpus_index import task_records
+from align.decide.duplicates import WITHIN_FLOOR, find_pairs
+from align.decide.models import Decisions
+from align.decide.peers import summarise
 from align.errors import PlanAlignError
 from align.index import VectorStore
-from align.reports.duplicates import find_pairs
-from align.reports.gaps import PlanScores, Threshold, gap_report
+from align.reports.gaps import gap_report
 from align.reports.matrix import coverage_matrix
 from align.reports.review import assemble_review, render_review, review_markdown, write_review
 from align.reports.templates.html import review_html
 
-from .conftest import make_plan, make_ref, summaries
+from tests.handmade import MODEL, applicability_of, evidence_for, make_plan, make_ref
+
+from .conftest import CELLS, PLAN_TEXTS, assessment
 
 HOSTILE = 'Lắp <script>alert("x")</script> camera & "đèn" ở thôn Đông'
 
 
 @pytest.fixture()
-def review(small_corpus):
-    plan, scores, communes = small_corpus
-    plan = make_plan(plan.id, [t.text for t in plan.tasks] + [HOSTILE, HOSTILE.lower()], "Xã A")
-    ref = scores[plan.id].ref
-    matrix = np.vstack([scores[plan.id].scores, np.full((2, len(ref.clauses)), 0.2, np.float32)])
-    scores = dict(scores, **{plan.id: PlanScores(plan, ref, matrix)})
-    gaps = gap_report(scores[plan.id], summaries(scores), Threshold(0.5, "test"), communes)
-    second = PlanScores(plan, make_ref("ref2"), np.full((len(plan.tasks), 6), 0.3, np.float32))
+def review(small_corpus, ref):
+    """The small corpus's plan with two more tasks: a hostile text and its exact repeat (orphans both)."""
+    _, evidence, communes = small_corpus
+    plan = make_plan("xa-a-2026", PLAN_TEXTS + [HOSTILE, HOSTILE.lower()], "Xã A")
+    evidence = dict(evidence, **{plan.id: evidence_for(plan, ref, CELLS)})
+    second = evidence_for(plan, make_ref("ref2"), {(0, "III.7.1"): 0.3})
+    a = assessment(plan, evidence, communes, (second,))
     records = task_records(plan)
     vectors = np.eye(len(records), 8, dtype=np.float32)
     vectors[-1] = vectors[-2]
-    store = VectorStore.build(records, vectors, "m")
-    pairs = find_pairs(records, vectors, store, lambda a, b: True)
-    matrix = coverage_matrix(summaries(scores), ref, 0.5, communes, plan.id)
-    return assemble_review(gaps, scores[plan.id], second, pairs, matrix, "m", "hybrid")
+    pairs = find_pairs(records, vectors, VectorStore.build(records, vectors, "m"), lambda x, y: True,
+                       Decisions.prior("m").duplicates, {}, WITHIN_FLOOR)
+    matrix = coverage_matrix({pid: summarise(ev, applicability_of(ref)) for pid, ev in evidence.items()}, ref, MODEL, a.applicability,
+                             communes, plan.id)
+    return assemble_review(gap_report(a), a, pairs, matrix, "m")
 
 
 class _Collector(HTMLParser):
@@ -51,20 +55,36 @@ class _Collector(HTMLParser):
         self.scripts += tag == "script"
 
 
+def _parsed(page: str) -> _Collector:
+    parser = _Collector()
+    parser.feed(page)
+    return parser
+
+
 def test_assemble_review_lists_each_task_with_best_clause_of_both_refs(review):
     task = review["tasks"][0]
-    assert task["best"]["ref"]["clause_id"] == "III.1.1" and task["best"]["ref2"]["score"] == pytest.approx(0.3)
-    assert task["lead"] == "UBND xã" and task["deadline"] == "Quý I"
+    assert task["best"]["ref"]["clause_id"] == "III.1.1" and task["best"]["ref2"]["clause_id"] == "III.7.1"
+    assert task["best"]["ref2"]["score"] == pytest.approx(0.3)
+    assert task["lead"] == "UBND xã" and task["deadline"] == "Quý I" and review["refs"] == ["ref", "ref2"]
 
 
 def test_assemble_review_summary_counts_duplicates_and_orphans(review):
     assert review["summary"]["duplicates"] == 1 and review["summary"]["orphans"] == 3
 
 
+def test_assemble_review_flags_the_orphan_tasks(review):
+    assert [t["id"] for t in review["tasks"] if t["orphan"]] == ["t3", "t4", "t5"]
+
+
+def test_assemble_review_keeps_each_clause_state(review):
+    states = {c["clause_id"]: c["status"] for c in review["clauses"]}
+    assert (states["III.1.1"], states["III.5.1"], states["III.7.1"], states["IV.2"]) == (
+        "covered", "weak", "gap", "not_applicable")
+
+
 def test_review_html_parses_and_is_self_contained(review):
     page = review_html(review)
-    parser = _Collector()
-    parser.feed(page)
+    parser = _parsed(page)
     assert parser.tags[0] == "html" and "style" in parser.tags and parser.scripts == 1
     assert not [link for link in parser.links if re.match(r"(?i)(https?:)?//", link)]
     assert not re.search(r"(?i)(src|href)\s*=\s*[\"']?(https?:)?//", page)
@@ -72,9 +92,7 @@ def test_review_html_parses_and_is_self_contained(review):
 
 def test_review_html_contains_heatmap_with_plan_highlighted(review):
     page = review_html(review)
-    parser = _Collector()
-    parser.feed(page)
-    assert "heatmap" in parser.ids
+    assert "heatmap" in _parsed(page).ids
     assert re.search(r'<tr class="this-plan"><th[^>]*>Xã A', page)
 
 
@@ -88,24 +106,35 @@ def test_review_html_declares_utf8_and_keeps_vietnamese(review):
     assert '<meta charset="utf-8">' in page and "thôn Đông" in page
 
 
+def test_review_html_shows_each_state_as_a_tag(review):
+    page = review_html(review)
+    for css, shown in (("covered", "covered"), ("weak", "weak"), ("gap", "gap"),
+                       ("not_applicable", "not applicable")):
+        assert f'<span class="tag {css}">{shown}</span>' in page
+
+
+def test_review_html_marks_heatmap_cells_with_weak_coverage(review):
+    assert 'class="cell has-weak"' in review_html(review)
+
+
 def test_review_markdown_has_every_section(review):
     text = review_markdown(review)
-    for title in ("Summary", "Coverage of REF by item", "Gaps", "Orphan tasks", "Duplicate tasks", "Coverage matrix"):
+    for title in ("Summary", "Coverage of REF by item", "Gaps", "Every REF clause: state and evidence",
+                  "Orphan tasks", "Duplicate tasks", "Coverage matrix"):
         assert f"## {title}" in text
 
 
 def test_render_review_json_round_trips(review):
     data = json.loads(render_review(review, "json"))
     assert data["plan"]["id"] == "xa-a-2026" and "duplicate_rows" not in data
-    assert {"summary", "tasks", "gaps", "orphans", "duplicates", "matrix"} <= set(data)
+    assert {"summary", "tasks", "gaps", "clauses", "orphans", "duplicates", "matrix", "cuts"} <= set(data)
 
 
 def test_write_review_xlsx_has_one_sheet_per_table(review, tmp_path):
     from openpyxl import load_workbook
 
-    path = write_review(review, tmp_path / "r.xlsx")
-    book = load_workbook(path)
-    assert book.sheetnames == ["Summary", "Items", "Tasks", "Gaps", "Orphans", "Duplicates", "Matrix"]
+    book = load_workbook(write_review(review, tmp_path / "r.xlsx"))
+    assert book.sheetnames == ["Summary", "Items", "Tasks", "Gaps", "Clauses", "Orphans", "Duplicates", "Matrix"]
     assert book["Tasks"].cell(row=1, column=2).value == "task"
     assert HOSTILE in [c.value for c in book["Tasks"]["B"]]
 
@@ -133,8 +162,8 @@ def test_build_review_on_the_mini_corpus_names_its_reference(mini_session):
 def test_review_of_binh_giang_heatmap_has_every_corpus_plan(real_session):
     from align.reports.review import build_review
 
-    review = build_review(real_session, "binh-giang-khcn-2026", secondary=None)   # 03/NQ-CP: slow to embed
+    review = build_review(real_session, "binh-giang-khcn-2026")
     page = review_html(review)
     rows = re.findall(r"<tr(?: class=\"this-plan\")?><th class=\"plan\"", page)
     assert len(rows) == len(real_session.corpus.plans()) == 5
-    assert page.count('class="this-plan"') == 1 and review["refs"] == ["nq57"]
+    assert page.count('class="this-plan"') == 1 and review["refs"] == ["nq57", "nq03"]

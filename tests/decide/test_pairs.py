@@ -1,0 +1,92 @@
+import numpy as np
+
+from align.decide.logistic import Logistic
+from align.decide.pairs import FEATURES, PairModel, PairText, features, pair_text, reason, word_similarity
+from align.types import LEAD, IndexRecord
+
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+
+def _text(words: str, terms: str = "", numbers: str = "", lead: str = "", target: bool = False) -> PairText:
+    return PairText(tuple(words.split()), frozenset(terms.split()), frozenset(numbers.split()), lead, target)
+
+
+def _feature(a: PairText, b: PairText, name: str, idf=None) -> float:
+    return float(features(a, b, 0.95, 1, idf or {})[COLUMN[name]])
+
+
+def test_pair_text_keeps_numbers_and_the_folded_lead():
+    record = IndexRecord("p#t1", "p", "t1", "task", "task", "Đạt 80% hồ sơ trực tuyến năm 2026.",
+                         fields={LEAD: "Văn phòng HĐND và UBND"})
+    found = pair_text(record)
+    assert found.numbers == frozenset({"80", "2026"}) and found.lead == "văn phòng hđnd và ubnd"
+    assert found.words[:2] == ("đạt", "80")
+
+
+def test_pair_text_knows_a_target_from_its_kind():
+    record = IndexRecord("p#t1", "p", "t1", "target", "task", "Tỉ lệ hồ sơ trực tuyến đạt 80%.")
+    assert pair_text(record).target is True
+
+
+def test_pair_features_mark_two_targets_with_their_word_similarity():
+    a, b = _text("tỉ lệ hồ sơ đạt 80", target=True), _text("tỉ lệ hồ sơ đạt 90", target=True)
+    x = features(a, b, 0.97, 1, {})
+    assert x[COLUMN["both_targets"]] == 1.0 and x[COLUMN["targets_similarity"]] == x[COLUMN["word_similarity"]]
+
+
+def test_pair_features_of_a_task_and_a_target_are_not_two_targets():
+    x = features(_text("a b", target=True), _text("a b"), 0.97, 1, {})
+    assert x[COLUMN["both_targets"]] == 0.0 and x[COLUMN["targets_similarity"]] == 0.0
+
+
+def test_word_similarity_is_one_for_two_empty_texts():
+    assert word_similarity((), ()) == 1.0
+
+
+def test_word_similarity_counts_words_in_order():
+    assert word_similarity(("a", "b", "c", "d"), ("a", "b", "c", "x")) == 0.75
+
+
+def test_pair_features_have_one_value_per_feature():
+    assert features(_text("a b"), _text("a c"), 0.9, 2, {}).shape == (len(FEATURES),)
+
+
+def test_pair_features_flag_targets_with_different_numbers():
+    assert _feature(_text("đạt 80", numbers="80"), _text("đạt 100", numbers="100"), "numbers_conflict") == 1.0
+    assert _feature(_text("đạt 80", numbers="80"), _text("đạt", numbers=""), "numbers_conflict") == 0.0
+
+
+def test_pair_features_compare_lead_agencies():
+    same = _feature(_text("a", lead="công an xã"), _text("b", lead="công an xã"), "lead")
+    other = _feature(_text("a", lead="công an xã"), _text("b", lead="văn phòng"), "lead")
+    unknown = _feature(_text("a", lead="công an xã"), _text("b"), "lead")
+    assert (same, other, unknown) == (1.0, -1.0, 0.0)
+
+
+def test_pair_features_weigh_a_shared_rare_word_above_a_shared_common_one():
+    idf = {"camera": 5.0, "xã": 0.5, "loa": 5.0}
+    rare = _feature(_text("x", "camera xã"), _text("y", "camera loa"), "rare_shared", idf)
+    common = _feature(_text("x", "camera xã"), _text("y", "xã loa"), "rare_shared", idf)
+    assert rare > common
+
+
+def test_pair_features_mutual_rank_is_its_inverse():
+    assert features(_text("a"), _text("b"), 0.9, 4, {})[COLUMN["mutual_rank"]] == 0.25
+
+
+def test_pair_reason_of_an_exact_repeat():
+    assert reason("exact", features(_text("a"), _text("a"), 1.0, 1, {}), []) == "the same words"
+
+
+def test_pair_reason_of_a_paraphrase_names_the_shared_words_and_lead():
+    x = features(_text("a", "camera_an_ninh", lead="công an"), _text("b", "camera_an_ninh", lead="công an"),
+                 0.951, 1, {})
+    text = reason("paraphrase", x, ["camera_an_ninh"])
+    assert "camera an ninh" in text and "same lead agency" in text and "0.951" in text
+
+
+def test_pair_model_round_trips_through_json():
+    x = np.array([features(_text("a b"), _text("a c"), 0.9, 1, {}), features(_text("a"), _text("z"), 0.8, 3, {})])
+    model = PairModel(Logistic.fit(FEATURES, x, np.array([1, 0])), 0.4)
+    again = PairModel.from_json(model.to_json())
+    assert again.threshold == 0.4 and np.allclose(again.probability(x), model.probability(x))
