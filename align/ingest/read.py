@@ -16,7 +16,8 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.ingest.decode import BINARY, decode_bytes, repair_legacy_lines
-from align.ingest.pdf import pdf_text
+from align.ingest.pdf import NO_TEXT, pdf_pages
+from align.ingest.layout import pages_text
 from align.ingest.word import NOT_WORD, docx_text
 from align.text.normalize import normalize_text
 
@@ -59,7 +60,7 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> So
         decoded, encoding = repair_legacy_lines(docx_text(name))[0], "docx"
     elif fmt == "pdf":
         _expect_magic(name, b"%PDF", "unreadable .pdf: not a PDF file")
-        decoded, encoding = repair_legacy_lines(pdf_text(name))[0], "pdf"
+        decoded, encoding = repair_legacy_lines(_pdf_text(name))[0], "pdf"
     else:
         decoded, encoding = _decode_text_file(name, max_bytes)
     raw = _raw(decoded)
@@ -68,6 +69,13 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> So
         raise InputError(name, "empty document (no text)")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return SourceText(path=name, text=text, format=fmt, encoding=encoding, content_hash=digest, raw=raw)
+
+
+def _pdf_text(name: str) -> str:
+    pages = pdf_pages(name)
+    if any(page is None for page in pages) or not any(page.words for page in pages):
+        raise InputError(name, NO_TEXT)
+    return pages_text(pages)
 
 
 def _check_file(name: str, max_bytes: int) -> None:
