@@ -35,6 +35,7 @@ _SENTENCE_END = re.compile(r"[.;:!?…](?:[\"'”’)\]*]*)$")
 _LIST_MARK = re.compile(r"^(?:[-+•*–—]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVXLC]+[.)-]\s|\(\d+\)\s)")
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–—\s]*#+(?:\s*/\s*#+)?[-–—\s]*$")
 _DIGITS = re.compile(r"\d+")
+_PUNCT = ".,;:!?()[]\"'“”‘’…-–—"
 _MARGIN_BAND = 0.15          # share of the page height where running headers/footers sit
 _EDGE_LINES = 2              # lines at each end of a page that may be a header/footer
 
@@ -90,6 +91,7 @@ class _Metrics:
     left: float
     right: float
     pitch: float
+    space: float = 0.0
     pages: int = 1
     running: set[str] = field(default_factory=set)
 
@@ -148,8 +150,60 @@ def _row_cells(row: Sequence[Box | None], words: list[list[Word]]) -> list[str] 
             if not any(b and b[2] > _column_x(row, c) + 1e-6 for b in row[:c]):
                 cells.append("")
             continue
-        cells.append(" ".join(" ".join(w.text for w in line) for line in group_lines(words[c])))
+        cells.append(_cell_text(box, group_lines(words[c])))
     return cells if any(cells) or len(cells) > 1 else None
+
+
+def _cell_text(box: Box, lines: list[list[Word]]) -> str:
+    """A cell's lines joined. A word wider than its cell, which the line break cut in the
+    middle ("HĐN" + "D", "12/202" + "6"), is joined back: the line holds that piece alone,
+    the piece reaches the cell's right edge (less the padding its text keeps on the left)
+    within a letter's width, and the pieces make one syllable ("Thườ" + "ng"), or one
+    number, or are not syllables ("UBND" + "xã" and "Phòng" + "Văn" stay apart)."""
+    if not lines:
+        return ""
+    padding = max(0.0, min(line[0].x0 for line in lines) - box[0])
+    limit = box[2] - padding
+    texts: list[str] = []
+    for k, line in enumerate(lines):
+        text = " ".join(w.text for w in line)
+        if k and _cut_word(lines[k - 1], line[0], limit):
+            texts[-1] += text
+        else:
+            texts.append(text)
+    return join_lines(texts)
+
+
+def _cut_word(previous: list[Word], first: Word, limit: float) -> bool:
+    from align.ingest.syllables import is_syllable
+
+    if len(previous) != 1:
+        return False
+    piece = previous[0]
+    if piece.x1 < limit - 0.7 * (piece.bottom - piece.top):
+        return False
+    a, b = piece.text.strip(_PUNCT), first.text.strip(_PUNCT)
+    if not b:
+        return bool(first.text)                        # "truyền" + ","
+    if not a:
+        return False
+    if (a[-1].isdigit() and b[0].isdigit()) or is_syllable(a + b):
+        return True
+    return not is_syllable(a) and (not is_syllable(b) or (len(b) == 1 and b.islower()))
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Wrapped lines as one: by a space, or by nothing after a word the line break cut at its
+    hyphen or slash ("57-" + "NQ/TW", "doanh nghiệp/" + "hộ")."""
+    text = ""
+    for line in lines:
+        text = text + line if _glued(text) else f"{text} {line}" if text else line
+    return text
+
+
+def _glued(text: str) -> bool:
+    last = text.rsplit(" ", 1)[-1]
+    return len(last) > 1 and last[-1] in "-/–"
 
 
 def _column_x(row: Sequence[Box | None], c: int) -> float:
@@ -190,14 +244,17 @@ def _metrics(pages: Sequence[Page], per_page: list[list[_Line]]) -> _Metrics:
     height = statistics.median(heights)
     text_lines = [line for lines in per_page for line in lines if line.cells is None]
     if not text_lines:
-        return _Metrics(height, 0.0, max((p.width for p in pages), default=0.0), height * 1.2, len(pages))
+        return _Metrics(height, 0.0, max((p.width for p in pages), default=0.0), height * 1.2, 0.3 * height,
+                        len(pages))
     left = _quantile([line.box[0] for line in text_lines], 0.1)
     width = max(p.width for p in pages)
     right = max(_quantile([line.box[2] for line in text_lines], 0.9), width - left)
     pitches = [b.box[1] - a.box[1] for lines in per_page for a, b in zip(lines, lines[1:])
                if a.cells is None and b.cells is None and 0 < b.box[1] - a.box[1] < 3 * height]
     pitch = _quantile(pitches, 0.25) if pitches else height * 1.2
-    metrics = _Metrics(height, left, right, pitch, len(pages))
+    gaps = [b.x0 - a.x1 for line in text_lines for a, b in zip(line.words, line.words[1:]) if b.x0 > a.x1]
+    space = _quantile(gaps, 0.25) if gaps else 0.3 * height
+    metrics = _Metrics(height, left, right, pitch, space, len(pages))
     metrics.running = _running_keys(per_page, pages)
     return metrics
 
@@ -247,7 +304,12 @@ def _joined(lines: list[_Line], metrics: _Metrics) -> list[str]:
             out[-1] = previous.text
             continue
         if previous is not None and _continues_paragraph(previous, line, metrics):
-            previous.words = previous.words + line.words
+            words = line.words
+            if _glued(previous.text):
+                last, first = previous.words[-1], words[0]
+                words = [Word(last.text + first.text, last.x0, last.top, first.x1, first.bottom), *words[1:]]
+                previous.words = previous.words[:-1]
+            previous.words = previous.words + words
             previous.box = line.box
             previous.page = line.page
             out[-1] = previous.text
@@ -274,8 +336,9 @@ def _continues_paragraph(previous: _Line, line: _Line, m: _Metrics) -> bool:
     if not same_page and line.page != previous.page + 1:
         return False
     first = line.words[0]
-    space = 0.3 * m.height
-    if previous.box[2] + space + (first.x1 - first.x0) <= m.right + 0.2 * m.height:
+    gaps = [b.x0 - a.x1 for a, b in zip(previous.words, previous.words[1:])]
+    space = max([m.space, min(gaps)] if gaps else [m.space])
+    if previous.box[2] + space + (first.x1 - first.x0) <= m.right + 0.05 * m.height:
         return False                                   # the next word would have fit
     ended = bool(_SENTENCE_END.search(previous.text))
     if ended and _LIST_MARK.match(line.text):

@@ -20,6 +20,7 @@ from typing import Iterable
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_TEXT_WIDTH_CM = 16.5
 LIBREOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TESSERACT = shutil.which("tesseract")
 PDFTOPPM = shutil.which("pdftoppm")
@@ -95,12 +96,24 @@ def _add_paragraph(document, line: str, align) -> None:
 
 
 def _add_table(document, rows: list[list[str]]) -> None:
+    """A bordered table, its columns as wide as their texts are long (as authors set them)."""
+    from docx.shared import Cm
+
     width = max(len(row) for row in rows)
+    rows = [[_BOLD.sub(r"\1", re.sub(r"</?b>", "", v)).strip() for v in row] + [""] * (width - len(row))
+            for row in rows]
+    weights = [max(8.0, sum(len(row[c]) for row in rows) / len(rows)) ** 0.6 for c in range(width)]
     table = document.add_table(rows=len(rows), cols=width)
     table.style = document.styles["Table Grid"]
+    table.autofit = False
+    for c, column in enumerate(table.columns):
+        size = Cm(_TEXT_WIDTH_CM * weights[c] / sum(weights))
+        column.width = size
+        for cell in column.cells:
+            cell.width = size
     for row, values in zip(table.rows, rows):
         for cell, value in zip(row.cells, values):
-            cell.text = _BOLD.sub(r"\1", re.sub(r"</?b>", "", value)).strip()
+            cell.text = value
 
 
 def office_convert(source: Path, fmt: str, out_dir: Path, timeout: float = 240) -> Path:
