@@ -117,8 +117,9 @@ def _page_lines(number: int, page: Page) -> list[_Line]:
             cell_words.setdefault(place, []).append(word)
     lines = [_Line(ws, box=_bbox(ws), page=number) for ws in group_lines(free)]
     for t, table in enumerate(page.tables):
+        xs = sorted({box[0] for row in table.rows for box in row if box})
         for r, row in enumerate(table.rows):
-            cells = _row_cells(row, [cell_words.get((t, r, c), []) for c in range(len(row))])
+            cells = _row_cells(row, xs, [cell_words.get((t, r, c), []) for c in range(len(row))])
             if cells is None:
                 continue
             boxes = [b for b in row if b]
@@ -141,13 +142,14 @@ def _cell_of(word: Word, tables: Sequence[Table]) -> tuple[int, int, int] | None
     return None
 
 
-def _row_cells(row: Sequence[Box | None], words: list[list[Word]]) -> list[str] | None:
+def _row_cells(row: Sequence[Box | None], xs: Sequence[float], words: list[list[Word]]) -> list[str] | None:
     """The cell texts of a row. A position covered by a cell to its left (a horizontal
     merge) counts once; one covered from a row above (a vertical merge) is an empty cell."""
     cells: list[str] = []
     for c, box in enumerate(row):
         if box is None:
-            if not any(b and b[2] > _column_x(row, c) + 1e-6 for b in row[:c]):
+            x = xs[c] if c < len(xs) else float("inf")
+            if not any(b and b[0] < x < b[2] for b in row):
                 cells.append("")
             continue
         cells.append(_cell_text(box, group_lines(words[c])))
@@ -204,14 +206,6 @@ def join_lines(lines: Sequence[str]) -> str:
 def _glued(text: str) -> bool:
     last = text.rsplit(" ", 1)[-1]
     return len(last) > 1 and last[-1] in "-/–"
-
-
-def _column_x(row: Sequence[Box | None], c: int) -> float:
-    """Left edge of position c: the right edge of the nearest cell before it."""
-    for b in reversed(row[:c]):
-        if b:
-            return b[2] - 1e-3
-    return float("-inf")
 
 
 def group_lines(words: Iterable[Word]) -> list[list[Word]]:
@@ -298,8 +292,12 @@ def _joined(lines: list[_Line], metrics: _Metrics) -> list[str]:
     """Paragraph lines joined, table rows split by a page break joined back."""
     out: list[str] = []
     previous: _Line | None = None
+    headers: set[str] = set()
     for line in lines:
-        if previous is not None and _continues_row(previous, line):
+        if line.first_row:
+            headers.add(line.text)
+        repeated_header = previous is not None and not previous.first_row and previous.text in headers
+        if previous is not None and not repeated_header and _continues_row(previous, line):
             previous.cells = [(a + " " + b).strip() for a, b in zip(previous.cells, line.cells)]
             out[-1] = previous.text
             continue
@@ -321,7 +319,8 @@ def _joined(lines: list[_Line], metrics: _Metrics) -> list[str]:
 
 def _continues_row(previous: _Line, line: _Line) -> bool:
     """The first row of a page's first table, with an empty number cell, after a table row
-    that ended the page before: the rest of a row the page break cut."""
+    (not a header: those the parser expects repeated) that ended the page before: the rest
+    of a row the page break cut."""
     return (previous.cells is not None and line.cells is not None and line.first_row
             and line.page == previous.page + 1 and len(line.cells) == len(previous.cells)
             and not line.cells[0].strip() and any(c.strip() for c in line.cells[1:]))

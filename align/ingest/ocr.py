@@ -38,6 +38,8 @@ RENDER_DPI = 300             # scans are rendered (upsampled when coarser) at th
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 CACHE_FORMAT = 1
 _TIMEOUT = 600
+# Roman numerals of group rows and appendix titles, as Tesseract misreads them alone.
+_ROMAN = {"|": "I", "H": "II", "IH": "III", "HI": "III", "Il": "II", "lI": "II"}
 
 
 def ocr_pdf(path: str, numbers: Sequence[int]) -> dict[int, Page]:
@@ -171,6 +173,7 @@ def _tsv_words(tsv: str) -> Iterator[tuple[int, Word]]:
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue
+        text = _ROMAN.get(text, text)
         left, top, width, height = (float(row[k]) for k in ("left", "top", "width", "height"))
         yield int(row["page_num"]) - 1, Word(text, left, top, left + width, top + height)
 
