@@ -8,10 +8,13 @@ For each plan, builds from the corpus's .txt (in a temp dir, never in the reposi
 - kept: .txt units with an extracted unit at least --similar alike (difflib ratio on the
   folded text; --ocr-similar for the scan), each extracted unit used once, best pairs first;
 - spurious: extracted units matched to no .txt unit, as a share of the .txt's count;
-- OCR character accuracy: 1 - (edit distance / length) between the .txt's text and the
-  OCR text, lines compared after both are folded and blank lines dropped.
+- OCR character accuracy: 1 - (edits / length) between the text the scan shows (the
+  .docx's, without the .txt's Markdown marks) and the OCR text, both folded, blank lines
+  dropped (edits: difflib's character opcodes, a replaced span counting its longer side).
 
-    python bench/formats.py [--plans a,b] [--dpi 150] [--work DIR] [--formats docx,pdf,scan]
+    python bench/formats.py [--plans a,b] [--dpi 150] [--work DIR] [--formats docx,pdf,scan,pypdf]
+
+(`pypdf`: the text PDF read with pypdf's extract_text, as before pdfplumber, for comparison.)
 """
 from __future__ import annotations
 
@@ -52,29 +55,14 @@ def matched(truth: list[str], found: list[str], threshold: float) -> list[tuple[
     return out
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, two rows at a time."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def char_accuracy(truth: str, found: str) -> float:
-    """1 - CER, over lines aligned by difflib (whole documents are too long for one DP)."""
-    t = [" ".join(fold(x).split()) for x in truth.split("\n") if x.strip()]
-    f = [" ".join(fold(x).split()) for x in found.split("\n") if x.strip()]
-    errors = 0
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, t, f, autojunk=False).get_opcodes():
-        if op != "equal":
-            errors += edit_distance("\n".join(t[i1:i2]), "\n".join(f[j1:j2]))
-    total = sum(len(x) + 1 for x in t)
-    return 1 - errors / total
+    """1 - CER: the edits are difflib's character opcodes over the whole folded texts (a
+    replaced span counts its longer side), blank lines dropped, spaces collapsed."""
+    t = "\n".join(" ".join(fold(x).split()) for x in truth.split("\n") if x.strip())
+    f = "\n".join(" ".join(fold(x).split()) for x in found.split("\n") if x.strip())
+    errors = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2
+                 in difflib.SequenceMatcher(None, t, f, autojunk=False).get_opcodes() if op != "equal")
+    return 1 - errors / len(t)
 
 
 def build(plan: str, text_path: Path, work: Path, fmt: str, dpi: int) -> Path:
@@ -94,6 +82,18 @@ def build(plan: str, text_path: Path, work: Path, fmt: str, dpi: int) -> Path:
     return scan
 
 
+def pypdf_document(path: Path, plan: str):
+    """The PDF read as before pdfplumber: pypdf's text, page after page (for comparison)."""
+    from pypdf import PdfReader
+
+    from align.parse.document import parse_document
+    from align.text.normalize import normalize_text
+
+    raw = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    text = "\n".join(normalize_text(line) for line in raw.split("\n"))
+    return parse_document(text, raw=raw, doc_id=plan, path=str(path))
+
+
 def units(doc) -> list[str]:
     return [" ".join(fold(t.text).split()) for t in doc.tasks]
 
@@ -108,9 +108,9 @@ def run(args: argparse.Namespace, work: Path) -> None:
         truth_doc = load_document(text_path, doc_id=plan)
         truth = units(truth_doc)
         for fmt in args.formats.split(","):
-            path = build(plan, text_path, work, fmt, args.dpi)
+            path = build(plan, text_path, work, "pdf" if fmt == "pypdf" else fmt, args.dpi)
             start = time.perf_counter()
-            found_doc = load_document(path, doc_id=plan)
+            found_doc = pypdf_document(path, plan) if fmt == "pypdf" else load_document(path, doc_id=plan)
             seconds = time.perf_counter() - start
             found = units(found_doc)
             threshold = args.ocr_similar if fmt == "scan" else args.similar
@@ -118,7 +118,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
             spurious = len(found) - len(pairs)
             accuracy = ""
             if fmt == "scan":
-                accuracy = f"{char_accuracy(read_text(text_path).text, read_text(path).text):.4f}"
+                printed = read_text(work / f"{plan}.docx").text      # the text the scan shows
+                accuracy = f"{char_accuracy(printed, read_text(path).text):.4f}"
             print(f"| {plan} | {fmt} | {len(truth)} | {len(found)} | {len(pairs)} | "
                   f"{100 * len(pairs) / len(truth):.1f} | {spurious} | {100 * spurious / len(truth):.1f} | "
                   f"{accuracy} | {seconds:.1f} |", flush=True)
