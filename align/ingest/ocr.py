@@ -5,7 +5,7 @@ A scanned PDF's pages are rendered with pypdfium2 (it comes with pdfplumber), im
 table rules are found and erased (align.ingest.grid), then `tesseract -l vie --psm 3
 tsv` gives its words with their boxes, and align.ingest.layout lays them out like a
 text PDF's. One Tesseract process per page, one OpenMP thread each: on two shared cores
-a threaded Tesseract was ten times slower (bench/RESULTS.md).
+a threaded Tesseract was about nine times slower (bench/RESULTS.md).
 
 The pages are cached by the file's SHA-256 (with the engine's settings) in the cache dir,
 page by page, so an interrupted OCR goes on where it stopped; a corrupt cache file is
