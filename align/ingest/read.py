@@ -16,15 +16,20 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.ingest.decode import BINARY, decode_bytes, repair_legacy_lines
-from align.ingest.pdf import pdf_text
+from align.ingest.pdf import NO_TEXT, pdf_pages
+from align.ingest.layout import pages_text
+from align.ingest.office import doc_text
 from align.ingest.word import NOT_WORD, docx_text
 from align.text.normalize import normalize_text
 
-__all__ = ["MAX_BYTES", "SourceText", "decode_bytes", "read_text"]
+__all__ = ["MAX_BYTES", "SUFFIXES", "SourceText", "decode_bytes", "read_text"]
 
 MAX_BYTES = 50 * 1024 * 1024
 _MB = 1024 * 1024
-_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
+_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf",
+            ".doc": "doc", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+SUFFIXES = tuple(_FORMATS)
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_PROBLEM = "a Word 97-2003 .doc or encrypted Office file: not supported (save it as .docx)"
@@ -40,14 +45,14 @@ class SourceText:
 
     path: str
     text: str
-    format: str          # txt | md | docx | pdf
-    encoding: str        # utf-8, utf-8-sig, utf-16, windows-1258, tcvn3, vni, docx, pdf
+    format: str          # txt | md | docx | doc | pdf | image
+    encoding: str        # utf-8, utf-8-sig, utf-16, windows-1258, tcvn3, vni, docx, pdf, ocr
     content_hash: str    # sha256 hex of `text`
     raw: str
 
 
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> SourceText:
-    """Read a .txt/.md/.docx/.pdf file (other names are sniffed) into a SourceText.
+    """Read a .txt/.md/.docx/.doc/.pdf/.png/.jpg/.tif file (other names are sniffed) into a SourceText.
 
     Files above `max_bytes` are refused before anything is read into memory.
     """
@@ -59,7 +64,12 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> So
         decoded, encoding = repair_legacy_lines(docx_text(name))[0], "docx"
     elif fmt == "pdf":
         _expect_magic(name, b"%PDF", "unreadable .pdf: not a PDF file")
-        decoded, encoding = repair_legacy_lines(pdf_text(name))[0], "pdf"
+        text, encoding = _pdf_text(name)
+        decoded = repair_legacy_lines(text)[0]
+    elif fmt == "image":
+        decoded, encoding = _image_text(name), "ocr"
+    elif fmt == "doc":
+        decoded, encoding = repair_legacy_lines(doc_text(name))[0], "doc"
     else:
         decoded, encoding = _decode_text_file(name, max_bytes)
     raw = _raw(decoded)
@@ -68,6 +78,29 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> So
         raise InputError(name, "empty document (no text)")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return SourceText(path=name, text=text, format=fmt, encoding=encoding, content_hash=digest, raw=raw)
+
+
+def _pdf_text(name: str) -> tuple[str, str]:
+    """The text of a PDF, with its scanned pages OCR'd: (text, "pdf" or "ocr")."""
+    from align.ingest.ocr import ocr_pdf
+
+    pages = pdf_pages(name)
+    scanned = [n for n, page in enumerate(pages) if page is None]
+    if scanned:
+        for n, page in ocr_pdf(name, scanned).items():
+            pages[n] = page
+    if not any(page.words for page in pages if page is not None):
+        raise InputError(name, "scanned PDF: OCR found no text" if scanned else NO_TEXT)
+    return pages_text([page for page in pages if page is not None]), "ocr" if scanned else "pdf"
+
+
+def _image_text(name: str) -> str:
+    from align.ingest.ocr import ocr_image
+
+    pages = ocr_image(name)
+    if not any(page.words for page in pages):
+        raise InputError(name, "image: OCR found no text")
+    return pages_text(pages)
 
 
 def _check_file(name: str, max_bytes: int) -> None:
@@ -116,6 +149,10 @@ def _sniff(name: str) -> str:
         return "docx"
     if head.lstrip().startswith(b"%PDF"):
         return "pdf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
+    if head.startswith(_OLE):
+        return "doc"
     return "txt"
 
 

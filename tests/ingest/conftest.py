@@ -109,3 +109,56 @@ def make_docx(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+# --- plans as received: Word, LibreOffice PDF, scan (tests/ingest/builders.py) -----------
+PLAN_FIXTURE = INGEST.parent / "plans" / "xa-an-hoa-2026.txt"
+needs_libreoffice = pytest.mark.skipif(
+    __import__("tests.ingest.builders", fromlist=["LIBREOFFICE"]).LIBREOFFICE is None,
+    reason="LibreOffice is not installed (CI installs libreoffice-writer)")
+needs_tesseract = pytest.mark.skipif(
+    __import__("tests.ingest.builders", fromlist=["TESSERACT"]).TESSERACT is None
+    or __import__("tests.ingest.builders", fromlist=["PDFTOPPM"]).PDFTOPPM is None,
+    reason="Tesseract or pdftoppm is not installed (CI installs tesseract-ocr, tesseract-ocr-vie, poppler-utils)")
+
+
+@pytest.fixture(scope="session")
+def plan_lines() -> list[str]:
+    """Our own fixture plan (paragraphs, wrapped sentences, appendix tables), as lines."""
+    return PLAN_FIXTURE.read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="session")
+def plan_docx_file(tmp_path_factory, plan_lines) -> Path:
+    from tests.ingest.builders import plan_docx
+
+    return plan_docx(plan_lines, tmp_path_factory.mktemp("plan-docx") / "xa-an-hoa.docx")
+
+
+@pytest.fixture(scope="session")
+def plan_pdf_file(tmp_path_factory, plan_docx_file) -> Path:
+    """The fixture plan's .docx exported to PDF by LibreOffice headless."""
+    from tests.ingest.builders import office_convert
+
+    return office_convert(plan_docx_file, "pdf", tmp_path_factory.mktemp("plan-pdf"))
+
+
+def run_parse(path: Path, cache: Path, *extra: str, path_env: str | None = None):
+    """`plan-align parse PATH --format json` in a subprocess with its own cache (and PATH)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PLAN_ALIGN_CACHE=str(cache), PYTHONPATH=str(INGEST.parents[2]))
+    if path_env is not None:
+        env["PATH"] = path_env
+    return subprocess.run([sys.executable, "-m", "align.cli", "parse", str(path), "--format", "json", *extra],
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+def units_of(result) -> dict[str, str]:
+    """id -> text of the units a successful `parse --format json` printed."""
+    import json
+
+    assert result.returncode == 0, result.stderr
+    return {unit["id"]: unit["text"] for unit in json.loads(result.stdout)["tasks"]}

@@ -125,8 +125,8 @@ def test_read_text_docx_that_is_text(tmp_path: Path) -> None:
     assert problem_of(path) == "unreadable .docx: not a valid Word document"
 
 
-def test_read_text_old_word_doc_refused(tmp_path: Path) -> None:
-    path = tmp_path / "old.doc"
+def test_read_text_encrypted_office_file_named_docx_refused(tmp_path: Path) -> None:
+    path = tmp_path / "locked.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert "Word 97-2003 .doc" in problem_of(path)
 
@@ -142,7 +142,7 @@ def test_read_text_pdf_sniffed_without_extension(make_pdf) -> None:
     assert read_text(make_pdf([["Ke hoach"]], name="scan.dat")).format == "pdf"
 
 
-def test_read_text_pdf_without_text_layer(tmp_path: Path) -> None:
+def test_read_text_pdf_of_blank_pages_has_no_text(tmp_path: Path) -> None:
     from pypdf import PdfWriter
 
     writer = PdfWriter()
