@@ -1,4 +1,5 @@
 import json
+import stat
 
 PLAN = "xa-an-phu"
 
@@ -100,3 +101,11 @@ def test_cli_index_build_again_reuses_unchanged_documents(run_cli, fixtures_dir,
     full = run_cli("index", "build", "--full", *args)
     assert again.returncode == 0 and "0 documents parsed, 3 reused" in again.stdout
     assert full.returncode == 0 and "3 documents parsed, 0 reused" in full.stdout
+
+
+def test_cli_out_file_honours_the_umask(run_cli, fixtures_dir, tmp_path):
+    out = tmp_path / "tasks.json"
+    result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "-f", "json", "--out", out, "-q",
+                     umask=0o022)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
