@@ -204,6 +204,17 @@ def test_corpus_coverage_matches_fresh_scores(mini_session):
         assert np.allclose(cached[pid].best, scores.best, atol=1e-6) and cached[pid].tasks == len(scores.plan.tasks)
 
 
+def _forget(key: str) -> None:
+    """Drop a planted entry from the session's coverage cache."""
+    import sqlite3
+    from contextlib import closing
+
+    from align.reports.coverage_cache import CoverageCache
+
+    with closing(sqlite3.connect(CoverageCache().path)) as db, db:
+        db.execute("DELETE FROM plans WHERE key = ?", (key,))
+
+
 def test_corpus_coverage_reads_its_cache(mini_session):
     from align.reports.coverage_cache import CoverageCache
     from align.reports.gaps import PlanCoverage, corpus_coverage, coverage_keys
@@ -217,8 +228,7 @@ def test_corpus_coverage_reads_its_cache(mini_session):
         cached = corpus_coverage(mini_session, ref, "hybrid")
         assert cached["xa-an-phu"].tasks == 3 and float(cached["xa-an-phu"].best[0]) == 0.25
     finally:
-        with CoverageCache()._connect() as db:
-            db.execute("DELETE FROM plans WHERE key = ?", (key,))
+        _forget(key)
 
 
 def test_corpus_coverage_recomputes_with_an_unreadable_cache(mini_session):
@@ -263,8 +273,7 @@ def test_corpus_coverage_scores_only_new_plans(mini_corpus, tmp_path):
         assert set(coverage) == {"xa-an-phu", "xa-binh-minh", "xa-moi"}
         assert coverage["xa-an-phu"].tasks == 7 and coverage["xa-moi"].tasks == 1
     finally:
-        with CoverageCache()._connect() as db:
-            db.execute("DELETE FROM plans WHERE key = ?", (key,))
+        _forget(key)
 
 
 def test_prepare_coverage_adds_a_plan_outside_the_corpus(mini_session, tmp_path):
