@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, _check_format, _session, app
+from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, VerboseOpt, _check_format, _session, app
 
 EVAL_COLUMNS = ("model", "method", "ref", "n", "hit@1", "hit@5", "mrr", "ndcg@5", "item@1", "auc_none", "n_none")
 
@@ -22,7 +22,8 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
              = False,
              fit: Annotated[bool, typer.Option("--fit", help="Save fusion weights fitted on all labels as the "
                                                "package default (align/data/fusion.json).")] = False,
-             corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False) -> None:
+             corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False,
+             verbose: VerboseOpt = False) -> None:
     """Hit@1, hit@5, MRR, nDCG@5, item accuracy and no-clause AUC, method by method (leave-one-commune-out)."""
     from align.cli.output import render
     from align.evaluate import LABELS_PATH, evaluate_session, read_labels
@@ -34,8 +35,9 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
     rows, plan_rows, fusions, extra = [], [], [], []
     for spec in model or ["e5"]:
         variants = loco_variants(spec)
-        groups = {commune: _session(corpus, v, quiet=quiet) for commune, v in variants.items()} if variants else None
-        result = evaluate_session(_session(corpus, spec, quiet=quiet), gold, group_sessions=groups,
+        groups = ({commune: _session(corpus, v, quiet=quiet, verbose=verbose) for commune, v in variants.items()}
+                  if variants else None)
+        result = evaluate_session(_session(corpus, spec, quiet=quiet, verbose=verbose), gold, group_sessions=groups,
                                   name=f"{spec} (loco)" if variants else None)
         rows += [r for r in result["rows"] if not method or r["method"].split()[0] in method]
         plan_rows += result["per_plan"]

@@ -154,7 +154,7 @@ def repair_legacy_lines(text: str) -> tuple[str, str | None]:
     if not found:
         return text, None
     name = found.most_common(1)[0][0]
-    log.info("converted %d line(s) of legacy font text (%s) to Unicode", sum(found.values()), name)
+    log.debug("converted %d line(s) of legacy font text (%s) to Unicode", sum(found.values()), name)
     return "\n".join(lines), name
 
 

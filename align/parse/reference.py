@@ -73,5 +73,5 @@ def parse_reference(text: str, doc_id: str) -> list[Clause]:
         clauses = _nq03(blocks, doc_id)
     else:
         clauses = outline_clauses(blocks, doc_id) + appendix_clauses(blocks, doc_id)
-    log.info("%s: %d clauses (%s layout)", doc_id, len(clauses), scheme)
+    log.debug("%s: %d clauses (%s layout)", doc_id, len(clauses), scheme)
     return unique_ids(clauses, doc_id)

@@ -109,3 +109,16 @@ def test_cli_out_file_honours_the_umask(run_cli, fixtures_dir, tmp_path):
                      umask=0o022)
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_cli_align_keeps_library_probes_and_document_lines_off_stderr(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "faiss" not in result.stderr.lower() and f"{PLAN}: commune-plan" not in result.stderr
+    assert "index built" in result.stderr     # plan-align's own progress messages stay
+
+
+def test_cli_align_verbose_logs_each_document(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-f", "csv",
+                     "-v")
+    assert result.returncode == 0 and f"{PLAN}: commune-plan" in result.stderr
