@@ -9,8 +9,8 @@ makes the build unusable. Files verified under a new mtime (an index copied with
 preserving times) are remembered in `verified.json` beside the manifest, so each is hashed
 once, not on every load.
 
-SHA-256 rather than BLAKE2b: hashlib's SHA-256 uses the CPU's SHA instructions and ran at
-675 MB/s against BLAKE2b's 282 MB/s on the development machine (bench/RESULTS.md).
+SHA-256 rather than BLAKE2b: hashlib's SHA-256 uses the CPU's SHA instructions and ran about
+twice as fast on the development machine (bench/RESULTS.md, "Index checksums").
 """
 from __future__ import annotations
 
