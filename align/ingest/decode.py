@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Callable
 
 from align.errors import InputError
-from align.ingest.legacy import decode_tcvn3, decode_vni
+from align.ingest.legacy import decode_tcvn3, decode_vni, restore_capitals
 from align.ingest.syllables import Score, score_text
 
 log = logging.getLogger(__name__)
@@ -119,9 +119,10 @@ def _decode_eight_bit(data: bytes, path: str) -> tuple[str, str]:
     score, name, decode = best
     log.debug("%s: decoded as %s (%d valid, %d invalid syllables)", path, name, score.valid, score.invalid)
     try:
-        return decode(data), name
+        text = decode(data)
     except UnicodeDecodeError:
         raise InputError(path, NOT_TEXT) from None
+    return (restore_capitals(text) if name == "tcvn3" else text), name
 
 
 def _repaired(text: str, encoding: str) -> tuple[str, str]:
@@ -169,5 +170,5 @@ def _repair_line(line: str, data: bytes) -> tuple[str, str] | None:
         score = score_text(candidate)
         good = score.valid >= 4 * score.invalid and score.net >= original.net + 2
         if good and (best is None or score.net > best[0]):
-            best = (score.net, candidate, name)
+            best = (score.net, restore_capitals(candidate) if name == "tcvn3" else candidate, name)
     return None if best is None else (best[1], best[2])

@@ -1,6 +1,8 @@
 import json
 import stat
 
+import pytest
+
 PLAN = "xa-an-phu"
 
 
@@ -122,3 +124,40 @@ def test_cli_align_verbose_logs_each_document(run_cli, fixtures_dir, tmp_path):
     result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-f", "csv",
                      "-v")
     assert result.returncode == 0 and f"{PLAN}: commune-plan" in result.stderr
+
+
+def _units(data: dict) -> list[tuple]:
+    return [(t["id"], t["kind"], t["text"], t["heading_path"]) for t in data["tasks"]]
+
+
+def test_cli_parse_tcvn3_typed_in_capitals_keeps_its_headings_and_targets(run_cli, fixtures_dir, tmp_path):
+    from align.ingest.legacy import encode_tcvn3
+
+    source = fixtures_dir / "ingest" / "plan-capitals.txt"
+    legacy = tmp_path / "plan-vntimeh.txt"            # capitals on the lower-case codes, as .VnTimeH stored them
+    legacy.write_bytes(encode_tcvn3(source.read_text(encoding="utf-8")))
+    expected = json.loads(run_cli("parse", source, "-f", "json", "-q").stdout)
+    result = run_cli("parse", legacy, "-f", "json", "-q")
+    assert result.returncode == 0, result.stderr
+    units = _units(json.loads(result.stdout))
+    assert units == _units(expected) and sum(kind == "target" for _, kind, _, _ in units) == 3
+    assert ["DANH MỤC CÁC MỤC TIÊU CỤ THỂ", "I. Hạ tầng số"] in [path for *_, path in units]
+
+
+def _lower(units: list[tuple]) -> list[tuple]:
+    """Units compared without case: a toned capital starting a word in sentence case ("Ủy ban")
+    has no TCVN3 code and comes back lower case."""
+    return [(i, k, t.lower(), [h.lower() for h in p]) for i, k, t, p in units]
+
+
+@pytest.mark.corpus
+def test_cli_parse_binh_thanh_in_tcvn3_capitals_keeps_its_ten_targets(run_cli, corpus_dir, tmp_path):
+    from align.ingest.legacy import encode_tcvn3
+
+    text = (corpus_dir / "communes" / "binh-thanh-nq57-2026.txt").read_text(encoding="utf-8")
+    plain, legacy = tmp_path / "binh-thanh.txt", tmp_path / "binh-thanh-tcvn3.txt"
+    plain.write_text(text.replace("≥", ">="), encoding="utf-8")         # TCVN3 has no "≥"
+    legacy.write_bytes(encode_tcvn3(text.replace("≥", ">=")))
+    expected = _units(json.loads(run_cli("parse", plain, "-f", "json", "-q").stdout))
+    units = _units(json.loads(run_cli("parse", legacy, "-f", "json", "-q").stdout))
+    assert _lower(units) == _lower(expected) and sum(kind == "target" for _, kind, _, _ in units) == 10
