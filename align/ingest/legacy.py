@@ -121,27 +121,32 @@ VNI_SINGLES: dict[int, str] = {
 
 
 # --- decoding --------------------------------------------------------------
-def _fallback(data: bytes, i: int, codec: str) -> str:
-    """Bytes outside a table are Windows-1252; its five undefined bytes are an error."""
+def _fallback(data: bytes, i: int, codec: str, errors: str) -> str:
+    """Bytes outside a table are Windows-1252; its five undefined bytes are an error
+    (errors="strict") or U+FFFD (errors="replace")."""
     try:
         return _cp1252(data[i])
     except UnicodeDecodeError:
+        if errors == "replace":
+            return "\ufffd"
         raise UnicodeDecodeError(codec, data, i, i + 1, "byte undefined in this encoding") from None
 
 
-def decode_tcvn3(data: bytes) -> str:
-    """TCVN3 bytes -> NFC Unicode; raises UnicodeDecodeError on a byte no font defines."""
+def decode_tcvn3(data: bytes, errors: str = "strict") -> str:
+    """TCVN3 bytes -> NFC Unicode; a byte no font defines raises UnicodeDecodeError, or
+    becomes U+FFFD with errors="replace"."""
     out = []
     for i, byte in enumerate(data):
         if byte < 0x80:
             out.append(chr(byte))
         else:
-            out.append(TCVN3_TABLE.get(byte) or _fallback(data, i, "tcvn3"))
+            out.append(TCVN3_TABLE.get(byte) or _fallback(data, i, "tcvn3", errors))
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def decode_vni(data: bytes) -> str:
-    """VNI bytes -> NFC Unicode; raises UnicodeDecodeError on a byte no font defines."""
+def decode_vni(data: bytes, errors: str = "strict") -> str:
+    """VNI bytes -> NFC Unicode; a byte no font defines raises UnicodeDecodeError, or
+    becomes U+FFFD with errors="replace"."""
     out = []
     i, n = 0, len(data)
     while i < n:
@@ -154,7 +159,7 @@ def decode_vni(data: bytes) -> str:
         if byte < 0x80:
             out.append(chr(byte))
         else:
-            out.append(VNI_SINGLES.get(byte) or _fallback(data, i, "vni"))
+            out.append(VNI_SINGLES.get(byte) or _fallback(data, i, "vni", errors))
         i += 1
     return unicodedata.normalize("NFC", "".join(out))
 
