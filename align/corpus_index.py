@@ -125,7 +125,7 @@ class CorpusIndex:
                     views = views.merged(kind, texts, encode_cached(embedder, texts, kind=kind, cache=cache,
                                                                     progress=progress))
                 views.save(tmp / "views")
-                manifest = {"files": checksums.record(tmp),"format_version": FORMAT_VERSION, "package_version": __version__,
+                manifest = {"format_version": FORMAT_VERSION, "package_version": __version__,
                             "model_id": embedder.model_id, "dimension": embedder.dim, "metric": "inner_product",
                             "corpus": str(corpus.root), "corpus_hash": corpus.content_hash(),
                             "counts": {"documents": len(corpus.entries), "clauses": len(stores["clauses"]),
@@ -135,7 +135,8 @@ class CorpusIndex:
                             "documents": fingerprints,
                             "build": {"reused_documents": len(reused),
                                       "parsed_documents": len(fingerprints) - len(reused)},
-                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                            "files": checksums.record(tmp)}
                 (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
             _publish(directory, build_dir)

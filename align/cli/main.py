@@ -159,6 +159,7 @@ def align(plan: Annotated[str, typer.Argument(help="A plan: corpus document id o
 
 def _register_commands() -> None:
     """Commands living in their own modules register themselves on `app` when imported."""
+    import align.cli.corpus  # noqa: F401
     import align.cli.evaluate  # noqa: F401
     import align.cli.models  # noqa: F401
     import align.cli.review  # noqa: F401

@@ -7,8 +7,9 @@ Unicode, Latin-1 look-alikes such as "Céng hoµ") that must be mapped back.
 TCVN3 (TCVN 5712:1993, VN3 subset) is one byte per letter. Its upper-case block
 has only Ă Â Ê Ô Ơ Ư Đ: upper-case letters with a tone were typed in the separate
 capital fonts (.VnTimeH) on the lower-case codes, so plain text keeps them as
-lower case; `restore_capitals` gives them back where a stretch was typed in capitals. VNI writes a base letter followed by a modifier byte (aø = à,
-aâ = â, aà = ầ), with a few one-byte letters (ô = ơ, ö = ư, ñ = đ, æ = ỉ, ...).
+lower case; `restore_capitals` gives them back where a stretch was typed in
+capitals. VNI writes a base letter followed by a modifier byte (aø = à, aâ = â,
+aà = ầ), with a few one-byte letters (ô = ơ, ö = ư, ñ = đ, æ = ỉ, ...).
 Bytes outside the tables are read as Windows-1252 (the fonts kept its punctuation).
 """
 from __future__ import annotations
