@@ -27,7 +27,8 @@ VERIFIED = "verified.json"
 _SKIP = frozenset(("manifest.json", VERIFIED))   # top-level files that hold the checksums themselves
 
 
-def file_sha256(path: str | Path) -> str:
+def sha256_file(path: str | Path) -> str:
+    """Hex digest of a file, read in chunks (also identifies the source of a model build)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -44,7 +45,7 @@ def record(directory: str | Path) -> dict[str, dict]:
         if relative in _SKIP:
             continue
         stat = path.stat()
-        files[relative] = {"size": stat.st_size, "sha256": file_sha256(path), "mtime_ns": stat.st_mtime_ns}
+        files[relative] = {"size": stat.st_size, "sha256": sha256_file(path), "mtime_ns": stat.st_mtime_ns}
     return files
 
 
@@ -64,7 +65,7 @@ def verify(directory: str | Path, files: Mapping[str, Mapping]) -> str | None:
             unsure.append((relative, stat.st_mtime_ns))
     for relative, _ in unsure:
         log.debug("%s: checking %s against its checksum", directory, relative)
-        if file_sha256(directory / relative) != files[relative].get("sha256"):
+        if sha256_file(directory / relative) != files[relative].get("sha256"):
             return f"{relative} differs from its checksum (changed since the build)"
     if unsure:
         _remember(directory, dict(verified, **dict(unsure)))
