@@ -100,7 +100,7 @@ def _layout(rows: list[list[str]], ruled: bool) -> _Layout:
     is_header = roles is not None or (bool(first) and (ruled or _header_like(first)))
     data = rows[1:] if is_header else rows
     width = max((len(r) for r in rows), default=2)
-    numbered = roles is not None and NUMBER in roles or _numbered(data)
+    numbered = (roles is not None and NUMBER in roles) or _numbered(data)
     if roles is None:
         roles = ((NUMBER, TEXT_COL) + tuple(f"col{i + 1}" for i in range(2, width)) if numbered
                  else _unnumbered_roles(data, width))
