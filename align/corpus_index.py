@@ -3,10 +3,13 @@
 An index directory holds complete builds side by side and a `current` symlink to
 the one in use. A build is written in full under `builds/` and only then published
 by replacing the symlink (an atomic rename), under an exclusive lock: a build killed
-at any moment, or two builds at once, leave the previous index usable.
+at any moment, or two builds at once, leave the previous index usable. A build whose
+files changed after it was written (their checksums differ) is not used: it is rebuilt,
+or refused with `--no-rebuild`.
 
     DIR/current -> builds/<stamp>/
-    DIR/builds/<stamp>/manifest.json     format, versions, model, dimension, corpus hash, counts
+    DIR/builds/<stamp>/manifest.json     format, versions, model, dimension, corpus hash, counts,
+                                         size, SHA-256 and mtime of every file (align/checksums.py)
     DIR/builds/<stamp>/clauses/          VectorStore of reference clauses (+ bm25/)
     DIR/builds/<stamp>/tasks/            VectorStore of commune tasks (+ bm25/)
     DIR/builds/<stamp>/views/            EmbeddingTable of the derived texts alignment embeds
@@ -25,12 +28,12 @@ from typing import Iterator
 
 import numpy as np
 
-from align import __version__
+from align import __version__, checksums
 from align.corpus import Corpus
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
 from align.embed.table import EmbeddingTable
-from align.errors import IndexStoreError
+from align.errors import REBUILD_HINT, IndexStoreError
 from align.index import FORMAT_VERSION, VectorStore
 from align.paths import atomic_dir
 from align.retrieval.features import embedded_texts
@@ -132,7 +135,8 @@ class CorpusIndex:
                             "documents": fingerprints,
                             "build": {"reused_documents": len(reused),
                                       "parsed_documents": len(fingerprints) - len(reused)},
-                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                            "files": checksums.record(tmp)}
                 (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
             _publish(directory, build_dir)
@@ -153,10 +157,13 @@ class CorpusIndex:
         try:
             manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise IndexStoreError(f"{build_dir}: corrupted index manifest ({exc}); rebuild it") from exc
+            raise IndexStoreError(f"{build_dir}: corrupted index manifest ({exc})", REBUILD_HINT) from exc
         if manifest.get("format_version") != FORMAT_VERSION:
             raise IndexStoreError(f"{build_dir}: index format {manifest.get('format_version')} is not "
-                                  f"{FORMAT_VERSION}; rebuild it")
+                                  f"{FORMAT_VERSION}", REBUILD_HINT)
+        problem = checksums.verify(build_dir, manifest.get("files") or {})
+        if problem:
+            raise IndexStoreError(f"{build_dir}: damaged index ({problem})", REBUILD_HINT)
         try:
             clause_bm25 = BM25Index.load(build_dir / "clauses" / "bm25")
             task_bm25 = BM25Index.load(build_dir / "tasks" / "bm25")
@@ -186,11 +193,13 @@ class CorpusIndex:
             return f"the corpus changed since it was built ({detail or 'manifest edited'})"
         if self.manifest.get("package_version") != __version__:
             return f"built by plan-align {self.manifest.get('package_version')}, not {__version__}"
+        if not self.manifest.get("files"):
+            return "built without file checksums"
         return None
 
     def info(self, corpus: Corpus, model_id: str) -> dict:
         """The manifest without per-document fingerprints, with where it lives and whether it is stale."""
-        summary = {k: v for k, v in self.manifest.items() if k != "documents"}
+        summary = {k: v for k, v in self.manifest.items() if k not in ("documents", "files")}
         return dict(summary, directory=str(self.directory), stale=self.staleness(corpus, model_id))
 
     @classmethod
@@ -198,7 +207,7 @@ class CorpusIndex:
                rebuild: bool = True, approx: bool | None = None, progress: bool = True) -> "CorpusIndex":
         """Load the index for (corpus, model); build it if missing or stale, unless rebuild=False."""
         directory = Path(directory) if directory else default_index_dir(embedder.model_id)
-        reason = "there is none yet"
+        reason, incremental = "there is none yet", True
         if (directory / "current").exists():
             try:
                 index = cls.load(directory)
@@ -206,11 +215,14 @@ class CorpusIndex:
                 if reason is None:
                     return index
             except IndexStoreError as exc:
-                reason = str(exc)
+                if not rebuild:
+                    raise
+                log.warning("%s; rebuilding it", exc.problem)
+                reason, incremental = "the current one is unusable", False
         if not rebuild:
             raise IndexStoreError(f"{directory}: index is stale ({reason}); run `plan-align index build`")
         log.info("building index in %s (%s)", directory, reason)
-        return cls.build(corpus, embedder, directory, approx=approx, progress=progress)
+        return cls.build(corpus, embedder, directory, approx=approx, progress=progress, incremental=incremental)
 
 
 def _build_bm25(records: list[IndexRecord]):

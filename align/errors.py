@@ -21,7 +21,18 @@ class CorpusError(PlanAlignError):
 
 
 class IndexStoreError(PlanAlignError):
-    """An index on disk is missing, stale (with --no-rebuild), locked or corrupted."""
+    """An index on disk is missing, stale (with --no-rebuild), locked or corrupted.
+
+    `problem` is what is wrong; the message adds `hint` (what the user can do), which a
+    caller that rebuilds by itself leaves out of its warning."""
+
+    def __init__(self, problem: str, hint: str = ""):
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{problem}; {hint}" if hint else problem)
+
+
+REBUILD_HINT = "rebuild it with `plan-align index build`"
 
 
 class ModelError(PlanAlignError):

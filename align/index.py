@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from align import __version__
-from align.errors import IndexStoreError
+from align.errors import REBUILD_HINT, IndexStoreError
 from align.paths import atomic_dir
 from align.records import COLUMNS, RECORDS, RecordTable
 from align.types import IndexRecord
@@ -167,11 +167,11 @@ class VectorStore:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
             if manifest.get("format_version") != FORMAT_VERSION:
                 raise IndexStoreError(f"{directory}: index format {manifest.get('format_version')} "
-                                      f"is not {FORMAT_VERSION}; rebuild it")
+                                      f"is not {FORMAT_VERSION}", REBUILD_HINT)
             sizes = {name: (directory / name).stat().st_size for name in SIZED_FILES}
             if sizes != manifest.get("file_sizes"):
-                raise IndexStoreError(f"{directory}: corrupted index (file sizes differ from the manifest); "
-                                      "rebuild it with `plan-align index build`")
+                raise IndexStoreError(f"{directory}: corrupted index (file sizes differ from the manifest)",
+                                      REBUILD_HINT)
             records = RecordTable.load(directory)
             vectors = np.load(directory / "vectors.npy", mmap_mode="r" if mmap else None)
             approx = manifest.get("index_type") == "hnsw"
@@ -180,11 +180,11 @@ class VectorStore:
         except IndexStoreError:
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-            raise IndexStoreError(f"{directory}: corrupted index ({type(exc).__name__}: {exc}); "
-                                  "rebuild it with `plan-align index build`") from exc
+            raise IndexStoreError(f"{directory}: corrupted index ({type(exc).__name__}: {exc})",
+                                  REBUILD_HINT) from exc
         if (len(records) != manifest.get("count") or len(vectors) != len(records) or vectors.ndim != 2
                 or (index is not None and index.ntotal != len(records))):
-            raise IndexStoreError(f"{directory}: corrupted index (counts disagree); rebuild it")
+            raise IndexStoreError(f"{directory}: corrupted index (counts disagree)", REBUILD_HINT)
         if index is not None:
             index.hnsw.efSearch = HNSW_EF_SEARCH
         return cls(records, vectors, manifest["model_id"], index, approx, manifest.get("recall_at_10"))

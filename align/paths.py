@@ -8,10 +8,36 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+
+def umask() -> int:
+    """The process umask. Linux shows it in /proc (no race); elsewhere it is read by setting
+    and restoring it, the only way os offers."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(path: str | Path, directory: bool = False) -> int:
+    """The permissions a plain open()/mkdir() would give `path`: its own when it exists
+    (a rewrite keeps them), else 0666/0777 less the umask. tempfile creates 0600/0700
+    files and folders, which an atomic write would otherwise leave behind."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return (0o777 if directory else 0o666) & ~umask()
 
 
 def cache_root() -> Path:
@@ -42,6 +68,7 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
+        tmp.chmod(new_file_mode(target, directory=True))
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,6 +1,9 @@
+import os
+import stat
+
 import pytest
 
-from align.paths import atomic_dir, cache_dir
+from align.paths import atomic_dir, cache_dir, umask
 
 
 def test_cache_dir_prefers_plan_align_cache(tmp_path, monkeypatch):
@@ -44,3 +47,21 @@ def test_atomic_dir_keeps_target_on_error(tmp_path):
             (tmp / "new.txt").write_text("new")
             raise RuntimeError("boom")
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["out", "out/old.txt"]
+
+
+def test_atomic_dir_honours_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with atomic_dir(tmp_path / "out") as tmp:
+            (tmp / "new.txt").write_text("new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
+
+
+def test_umask_reads_the_process_umask():
+    old = os.umask(0o037)
+    try:
+        assert umask() == 0o037
+    finally:
+        os.umask(old)

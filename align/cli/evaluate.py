@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, _check_format, _session, app
+from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, VerboseOpt, _check_format, _session, app
 
 EVAL_COLUMNS = ("model", "method", "ref", "n", "hit@1", "hit@5", "mrr", "ndcg@5", "item@1", "auc_none", "n_none")
 DECISION_COLUMNS = ("plan", "gap_precision", "gap_recall", "gaps_labelled", "gaps_reported", "max_false_gaps",
@@ -29,7 +29,8 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
                                                "on all labels as the package defaults (align/data/).")] = False,
              decisions: Annotated[bool, typer.Option("--decisions/--no-decisions", help="Also score the "
                                                      "decisions (coverage, gaps, orphans, duplicates).")] = True,
-             corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False) -> None:
+             corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False,
+             verbose: VerboseOpt = False) -> None:
     """Hit@1, hit@5, MRR, nDCG@5, item accuracy and no-clause AUC, method by method (leave-one-commune-out)."""
     from align.cli.output import render
     from align.evaluate import LABELS_PATH, evaluate_session, read_labels
@@ -41,14 +42,15 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
     rows, plan_rows, fusions, extra = [], [], [], []
     for spec in model or ["e5"]:
         variants = loco_variants(spec)
-        groups = {commune: _session(corpus, v, quiet=quiet) for commune, v in variants.items()} if variants else None
-        result = evaluate_session(_session(corpus, spec, quiet=quiet), gold, group_sessions=groups,
+        groups = ({commune: _session(corpus, v, quiet=quiet, verbose=verbose) for commune, v in variants.items()}
+                  if variants else None)
+        result = evaluate_session(_session(corpus, spec, quiet=quiet, verbose=verbose), gold, group_sessions=groups,
                                   name=f"{spec} (loco)" if variants else None)
         rows += [r for r in result["rows"] if not method or r["method"].split()[0] in method]
         plan_rows += result["per_plan"]
         fusions.append(result["fusion"])
         extra.append({k: result[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")})
-    verdicts = _decisions(corpus, model, gold, quiet) if decisions or fit else None
+    verdicts = _decisions(corpus, model, gold, quiet, verbose) if decisions or fit else None
     if fit:
         save_fusions(fusions)
         if verdicts is not None:
@@ -80,10 +82,10 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
                    err=True)
 
 
-def _decisions(corpus, model, gold, quiet: bool) -> dict:
+def _decisions(corpus, model, gold, quiet: bool, verbose: bool) -> dict:
     """The decision figures for the first model given (decisions are fitted per embedding model)."""
     from align.decide.evaluate import evaluate_decisions
     from align.decide.labels import read_coverage_labels, read_pair_labels
 
-    session = _session(corpus, (model or ["e5"])[0], quiet=quiet)
+    session = _session(corpus, (model or ["e5"])[0], quiet=quiet, verbose=verbose)
     return evaluate_decisions(session, gold, read_coverage_labels(), read_pair_labels())

@@ -27,7 +27,10 @@ ModelOpt = Annotated[str, typer.Option("--model", help="Embedding model: e5 (def
 IndexOpt = Annotated[Optional[Path], typer.Option("--index-dir", help="Index directory (default: user cache).",
                      show_default=False)]
 NoRebuildOpt = Annotated[bool, typer.Option("--no-rebuild", help="Fail instead of rebuilding a stale index.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or log messages.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or log messages (warnings "
+                     "and errors only).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also log each document read and the messages "
+                       "of the libraries underneath (faiss, ...).")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (atomically).",
                    show_default=False)]
@@ -37,18 +40,22 @@ MethodOpt = Annotated[Optional[str], typer.Option("--method", help="bm25, dense,
                       show_default=False)]
 
 
-def _setup(quiet: bool) -> None:
+def _setup(quiet: bool, verbose: bool = False) -> None:
+    """Progress bars unless quiet; on stderr, plan-align's own progress messages (not with
+    --quiet), its per-document lines and other libraries' messages (only with --verbose:
+    faiss alone logs ten lines of optional-library probes on every load), and warnings."""
     from align.progress import set_quiet
 
     set_quiet(quiet)
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr,
-                        force=True)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s",
+                        stream=sys.stderr, force=True)
+    logging.getLogger("align").setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
 
 
-def _session(corpus, model="e5", index_dir=None, no_rebuild=False, quiet=False, approx=None):
+def _session(corpus, model="e5", index_dir=None, no_rebuild=False, quiet=False, verbose=False, approx=None):
     from align.session import Session
 
-    _setup(quiet)
+    _setup(quiet, verbose)
     return Session(corpus, model=model, index_dir=index_dir, rebuild=not no_rebuild, approx=approx,
                    progress=not quiet)
 
@@ -67,13 +74,13 @@ def _check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv", 
 def parse(file: Annotated[str, typer.Argument(help="A document file, or a corpus document id.")],
           fmt: FormatOpt = "table", structure: Annotated[bool, typer.Option(
               "--structure", help="Show the heading/body structure instead of the extracted units.")] = False,
-          corpus: CorpusOpt = None, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+          corpus: CorpusOpt = None, out: OutOpt = None, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Show a document's extracted tasks (plans) or clauses (references), or its structure."""
     from align.cli.output import render
     from align.corpus import DOCUMENT_SUFFIXES, Corpus, load_document
     from align.reports.document import BLOCK_COLUMNS, UNIT_COLUMNS, block_rows, document_to_json, unit_rows
 
-    _setup(quiet)
+    _setup(quiet, verbose)
     _check_format(fmt)
     path = Path(file)
     if path.exists() or "/" in file or path.suffix.lower() in DOCUMENT_SUFFIXES:
@@ -85,13 +92,14 @@ def parse(file: Annotated[str, typer.Argument(help="A document file, or a corpus
 
 
 @corpus_app.command("list")
-def corpus_list(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False) -> None:
+def corpus_list(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False,
+                verbose: VerboseOpt = False) -> None:
     """List the corpus documents with counts of clauses, tasks, targets and citations."""
     from align.cli.output import render
     from align.corpus import Corpus
     from align.reports.document import corpus_rows
 
-    _setup(quiet)
+    _setup(quiet, verbose)
     _check_format(fmt)
     found = Corpus(corpus)
     rows = corpus_rows([found.document(i) for i in found.ids])
@@ -105,13 +113,13 @@ def index_build(corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: Ind
                                                      "even below 1,000,000 vectors.")] = False,
                 full: Annotated[bool, typer.Option("--full", help="Parse and embed every document again "
                                                    "instead of reusing the unchanged ones.")] = False,
-                quiet: QuietOpt = False) -> None:
+                quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Build (or update) the index of the corpus for a model.
 
     Documents unchanged since the current build are carried over; only new or changed
     ones are parsed and embedded.
     """
-    session = _session(corpus, model, index_dir, quiet=quiet, approx=True if approx else None)
+    session = _session(corpus, model, index_dir, quiet=quiet, verbose=verbose, approx=True if approx else None)
     index = session.build_index(incremental=not full)
     m = index.manifest
     typer.echo(f"{index.directory}: {m['counts']['clauses']} clauses, {m['counts']['tasks']} tasks, "
@@ -121,12 +129,12 @@ def index_build(corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: Ind
 
 @index_app.command("info")
 def index_info(corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-               quiet: QuietOpt = False) -> None:
+               quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Show the manifest of the current index and whether it is stale."""
     from align.corpus_index import CorpusIndex, default_index_dir
     from align.reports.tabular import to_json
 
-    session = _session(corpus, model, index_dir, quiet=quiet)
+    session = _session(corpus, model, index_dir, quiet=quiet, verbose=verbose)
     directory = index_dir or default_index_dir(session.embedder.model_id)
     index = CorpusIndex.load(directory)
     sys.stdout.write(to_json(index.info(session.corpus, session.embedder.model_id)))
@@ -137,13 +145,13 @@ def align(plan: Annotated[str, typer.Argument(help="A plan: corpus document id o
           ref: RefOpt = None, top_k: Annotated[int, typer.Option("--top-k", min=1, help="Clauses per reference.")] = 5,
           fmt: FormatOpt = "table", method: MethodOpt = None, corpus: CorpusOpt = None, model: ModelOpt = "e5",
           index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False, out: OutOpt = None,
-          quiet: QuietOpt = False) -> None:
+          quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Map each task of PLAN to its nearest clauses of each reference document."""
     from align.cli.output import render
     from align.reports.alignment import ROW_COLUMNS, alignment_rows, alignment_to_json
 
     _check_format(fmt)
-    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     result = session.align(plan, _refs(ref), top_k=top_k, method=method)
     render(alignment_rows(result), ROW_COLUMNS, fmt, data=alignment_to_json(result),
            title=f"{result.plan.id} ({result.method}, {result.model_id})", out=out)
@@ -151,6 +159,7 @@ def align(plan: Annotated[str, typer.Argument(help="A plan: corpus document id o
 
 def _register_commands() -> None:
     """Commands living in their own modules register themselves on `app` when imported."""
+    import align.cli.corpus  # noqa: F401
     import align.cli.evaluate  # noqa: F401
     import align.cli.models  # noqa: F401
     import align.cli.review  # noqa: F401

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional, Sequence
 import typer
 
 from align.cli.main import (CorpusOpt, FormatOpt, IndexOpt, MethodOpt, ModelOpt, NoRebuildOpt, OutOpt, QuietOpt,
-                            _check_format, _session, app)
+                            VerboseOpt, _check_format, _session, app)
 
 OneRefOpt = Annotated[str, typer.Option("--ref", help="Reference document id.")]
 ThresholdOpt = Annotated[Optional[float], typer.Option(
@@ -39,13 +39,14 @@ def _render_sections(sections: Sequence[Section], fmt: str, data: Any, out: Path
 @app.command()
 def gaps(plan: PlanArg, ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
          fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False,
+         verbose: VerboseOpt = False) -> None:
     """Every clause of the reference with its state (covered, weak, gap, not applicable), items and orphans."""
     from align.decide.assess import assess
     from align.reports.gaps import CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report
 
     _check_format(fmt)
-    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     report = gap_report(assess(session, plan, ref, method, threshold))
     s, cuts = report["summary"], report["cuts"]
     head = (f"{report['plan']['id']} against {ref}: {s['covered']}/{s['applicable']} applicable clauses covered "
@@ -67,7 +68,7 @@ def duplicates(plan: PlanArg,
                    show_default=False)] = None,
                fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5",
                index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False, out: OutOpt = None,
-               quiet: QuietOpt = False) -> None:
+               quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Pairs of tasks that are one task stated twice (exact, near, paraphrase), found by FAISS range search."""
     import dataclasses
 
@@ -75,7 +76,7 @@ def duplicates(plan: PlanArg,
     from align.reports.duplicates import PAIR_COLUMNS, duplicates_to_json, pair_rows
 
     _check_format(fmt)
-    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     document = session.corpus.resolve(plan)
     pair_model = session.decisions.duplicates
     if threshold is not None:
@@ -97,12 +98,13 @@ def search(text: Annotated[str, typer.Argument(help="Free text to look for.")],
            no_lexical: Annotated[bool, typer.Option("--dense-only", help="Rank by embeddings alone, "
                                                     "without BM25.")] = False,
            fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False,
+           verbose: VerboseOpt = False) -> None:
     """Tasks (or clauses) of the whole corpus most similar to a text, with plan, headings and score."""
     from align.reports.search import HIT_COLUMNS, hit_rows, search as run_search, search_to_json
 
     _check_format(fmt)
-    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     hits = run_search(session, text, kind=kind, commune=commune, top_k=top_k, lexical=not no_lexical)
     _render_sections([(f"{len(hits)} {kind}s like: {text}", HIT_COLUMNS, hit_rows(hits))], fmt,
                      search_to_json(text, kind, commune, hits), out)
@@ -116,12 +118,12 @@ def report(plan: PlanArg,
                                                       show_default=False)] = None,
            threshold: ThresholdOpt = None, method: MethodOpt = None, corpus: CorpusOpt = None,
            model: ModelOpt = "e5", index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False,
-           quiet: QuietOpt = False) -> None:
+           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """The review report: summary, tasks with their best clauses, gaps, orphans, duplicates, heatmap."""
     from align.reports.review import build_review, review_format, write_review
 
     review_format(out)
-    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     review = build_review(session, plan, method=method, threshold=threshold, ref=ref)
     path = write_review(review, out)
     s = review["summary"]
@@ -132,7 +134,8 @@ def report(plan: PlanArg,
 @app.command()
 def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
            fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False) -> None:
+           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False,
+           verbose: VerboseOpt = False) -> None:
     """Coverage of the reference's items by every plan of the corpus (covered/applicable per cell, weak apart)."""
     from align.align import DEFAULT_METHOD
     from align.decide.applicability import applicability
@@ -141,7 +144,7 @@ def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: Meth
     from align.reports.matrix import coverage_matrix, matrix_columns, matrix_rows
 
     _check_format(fmt)
-    session = _session(corpus, model, index_dir, no_rebuild, quiet)
+    session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     reference = session.corpus.references([ref])[0]
     cut, source = coverage_model(session, threshold)
     plans = corpus_coverage(session, reference, method or DEFAULT_METHOD)

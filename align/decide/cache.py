@@ -1,23 +1,18 @@
 """Each plan's support for the clauses of a reference, cached plan by plan (see align/decide/peers.py).
 
-One SQLite file under the user cache; an unreadable or unwritable cache is logged and
-worked around, never fatal.
+One SQLite file under the user cache (align/sqlite_cache.py): a corrupted file is moved
+aside and started again, an unreadable or unwritable one logged and worked around.
 """
 from __future__ import annotations
 
 import hashlib
-import logging
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
 
-from align.sqlite_rows import select_in
+from align.sqlite_cache import CacheFile
 from align.types import PlanCoverage
-
-log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 
@@ -32,37 +27,24 @@ class CoverageCache:
 
     def __init__(self, path: str | Path | None = None) -> None:
         if path is None:
-            from align.paths import cache_dir
+            from align.paths import cache_root
 
-            path = cache_dir("coverage") / f"plans-v{FORMAT_VERSION}.sqlite"
-        self.path = Path(path)
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS plans (key TEXT PRIMARY KEY, plan_id TEXT, title TEXT, "
-                   "tasks INTEGER, best BLOB)")
-        return db
+            path = cache_root() / "coverage" / f"plans-v{FORMAT_VERSION}.sqlite"
+        self.file = CacheFile(path, ("CREATE TABLE IF NOT EXISTS plans (key TEXT PRIMARY KEY, plan_id TEXT, "
+                                     "title TEXT, tasks INTEGER, best BLOB)",), "coverage cache")
+        self.path = self.file.path
 
     def get_many(self, keys: Sequence[str]):
         """The cached entries among `keys` as PlanCoverage records; {} when the cache cannot be read."""
-        found = {}
-        try:
-            with closing(self._connect()) as db, db:
-                for key, plan_id, title, tasks, best in select_in(
-                        db, "SELECT key, plan_id, title, tasks, best FROM plans WHERE key IN ({keys})", keys):
-                    found[key] = PlanCoverage(plan_id, title, int(tasks), np.frombuffer(best, np.float32))
-        except sqlite3.Error as exc:
-            log.warning("%s: unreadable coverage cache (%s); scoring every plan", self.path, exc)
-            return {}
-        return found
+        rows = self.file.select("SELECT key, plan_id, title, tasks, best FROM plans WHERE key IN ({keys})", keys)
+        return {key: PlanCoverage(plan_id, title, int(tasks), np.frombuffer(best, np.float32))
+                for key, plan_id, title, tasks, best in rows}
 
     def put_many(self, entries: Mapping[str, object]) -> None:
         """Store PlanCoverage records under their keys; a failure is logged, not raised."""
-        try:
-            with closing(self._connect()) as db, db:
-                db.executemany("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?)",
-                               [(key, c.plan_id, c.title, c.tasks, np.asarray(c.support, np.float32).tobytes())
-                                for key, c in entries.items()])
-        except sqlite3.Error as exc:
-            log.warning("%s: cannot write the coverage cache (%s)", self.path, exc)
+        self.file.write("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?)",
+                        [(key, c.plan_id, c.title, c.tasks, np.asarray(c.support, np.float32).tobytes())
+                         for key, c in entries.items()])
+
+    def close(self) -> None:
+        self.file.close()

@@ -2,20 +2,19 @@
 
 A second run over the same corpus embeds nothing again, and adding one plan to a
 national corpus embeds only that plan. SQLite gives atomic, concurrent-safe writes
-with nothing to install.
+with nothing to install; a damaged file costs a warning and the embeddings it held.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from align.embed.base import Embedder
-from align.sqlite_rows import select_in
+from align.sqlite_cache import CacheFile
 
 log = logging.getLogger(__name__)
 
@@ -27,36 +26,29 @@ def text_key(text: str) -> str:
 
 
 class EmbeddingCache:
-    """Vectors stored as float32 blobs in one SQLite file."""
+    """Vectors stored as float32 blobs in one SQLite file (align.sqlite_cache.CacheFile: a
+    corrupted file is moved aside and started again, an unwritable one only read)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         if path is None:
-            from align.paths import cache_dir
+            from align.paths import cache_root
 
-            path = cache_dir("embeddings") / "vectors.sqlite"
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, kind TEXT, key TEXT, "
-                       "vec BLOB, PRIMARY KEY (model, kind, key))")
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+            path = cache_root() / "embeddings" / "vectors.sqlite"
+        self.file = CacheFile(path, ("CREATE TABLE IF NOT EXISTS vectors (model TEXT, kind TEXT, key TEXT, "
+                                     "vec BLOB, PRIMARY KEY (model, kind, key))",), "embedding cache")
+        self.path = self.file.path
 
     def get_many(self, model: str, kind: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        with self._connect() as db:
-            for key, blob in select_in(db, "SELECT key, vec FROM vectors WHERE model=? AND kind=? AND key IN ({keys})",
-                                       keys, (model, kind)):
-                found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
+        rows = self.file.select("SELECT key, vec FROM vectors WHERE model=? AND kind=? AND key IN ({keys})",
+                                keys, (model, kind))
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
 
     def put_many(self, model: str, kind: str, items: dict[str, np.ndarray]) -> None:
-        with self._connect() as db:
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
-                           [(model, kind, key, np.asarray(vec, np.float32).tobytes()) for key, vec in items.items()])
+        self.file.write("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
+                        [(model, kind, key, np.asarray(vec, np.float32).tobytes()) for key, vec in items.items()])
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def encode_cached(embedder: Embedder, texts: Sequence[str], kind: str = "passage",

@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from align.errors import IndexStoreError
+from align.errors import REBUILD_HINT, IndexStoreError
 from align.paths import atomic_dir
 
 FORMAT_VERSION = 1
@@ -94,9 +94,9 @@ class EmbeddingTable:
             keys = np.load(directory / "keys.npy", mmap_mode="r")
             vectors = np.load(directory / "vectors.npy", mmap_mode="r")
         except (OSError, ValueError) as exc:
-            raise IndexStoreError(f"{directory}: corrupted embedding table ({type(exc).__name__}: {exc}); "
-                                  "rebuild the index") from exc
+            raise IndexStoreError(f"{directory}: corrupted embedding table ({type(exc).__name__}: {exc})",
+                                  REBUILD_HINT) from exc
         if (manifest.get("format_version") != FORMAT_VERSION or len(keys) != manifest.get("count")
                 or len(vectors) != len(keys) or keys.dtype != np.dtype(KEY_DTYPE)):
-            raise IndexStoreError(f"{directory}: corrupted embedding table (files disagree); rebuild the index")
+            raise IndexStoreError(f"{directory}: corrupted embedding table (files disagree)", REBUILD_HINT)
         return cls(keys, vectors, manifest["model_id"])

@@ -7,12 +7,14 @@ Unicode, Latin-1 look-alikes such as "Céng hoµ") that must be mapped back.
 TCVN3 (TCVN 5712:1993, VN3 subset) is one byte per letter. Its upper-case block
 has only Ă Â Ê Ô Ơ Ư Đ: upper-case letters with a tone were typed in the separate
 capital fonts (.VnTimeH) on the lower-case codes, so plain text keeps them as
-lower case. VNI writes a base letter followed by a modifier byte (aø = à,
-aâ = â, aà = ầ), with a few one-byte letters (ô = ơ, ö = ư, ñ = đ, æ = ỉ, ...).
+lower case; `restore_capitals` gives them back where a stretch was typed in
+capitals. VNI writes a base letter followed by a modifier byte (aø = à, aâ = â,
+aà = ầ), with a few one-byte letters (ô = ơ, ö = ư, ñ = đ, æ = ỉ, ...).
 Bytes outside the tables are read as Windows-1252 (the fonts kept its punctuation).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # --- TCVN3 -----------------------------------------------------------------
@@ -31,6 +33,38 @@ _TCVN3_RUNS: tuple[tuple[int, str], ...] = (
 TCVN3_TABLE: dict[int, str] = {
     start + i: ch for start, chars in _TCVN3_RUNS for i, ch in enumerate(chars)
 }
+
+# Toned letters with no capital code: the capital fonts (.VnTimeH, ...) drew these lower-case
+# codes as capitals, so text typed in capitals comes back as "DANH MụC CáC MụC TIÊU".
+_LOWER_ONLY = frozenset(ch for ch in TCVN3_TABLE.values()
+                        if ch.islower() and ch.upper() not in TCVN3_TABLE.values())
+# Stretches tested one by one: a line, a table cell, the text around a "(Kèm theo ...)" note.
+_STRETCH = re.compile(r"[^\n\r\t()\[\]:;*]+")
+
+
+def _capitals(stretch: str) -> str:
+    upper, lower_only = 0, False
+    for ch in stretch:
+        if ch.isupper():
+            upper += 1
+        elif ch.islower():
+            if ch not in _LOWER_ONLY:
+                return stretch            # a letter that had a capital code is lower case: not capitals
+            lower_only = True
+    return stretch.upper() if lower_only and upper >= 2 else stretch
+
+
+def restore_capitals(text: str) -> str:
+    """Upper-case the stretches of TCVN3 text typed in capitals.
+
+    A stretch (line, cell, text between brackets) whose only lower-case letters are toned
+    letters TCVN3 has no capital code for, beside at least two capitals, was typed in a
+    capital font: "DANH MụC CáC MụC TIÊU Cụ THể" -> "DANH MỤC CÁC MỤC TIÊU CỤ THỂ".
+    Sentence case keeps its plain lower-case letters ("Cụ thể") and is left alone; a toned
+    capital starting a word in sentence case ("Ủy ban") cannot be told apart and stays lower.
+    """
+    return _STRETCH.sub(lambda m: _capitals(m.group(0)), text)
+
 
 # --- VNI -------------------------------------------------------------------
 # Modifier bytes (as their Windows-1252 characters, lower-case forms; the
@@ -88,27 +122,32 @@ VNI_SINGLES: dict[int, str] = {
 
 
 # --- decoding --------------------------------------------------------------
-def _fallback(data: bytes, i: int, codec: str) -> str:
-    """Bytes outside a table are Windows-1252; its five undefined bytes are an error."""
+def _fallback(data: bytes, i: int, codec: str, errors: str) -> str:
+    """Bytes outside a table are Windows-1252; its five undefined bytes are an error
+    (errors="strict") or U+FFFD (errors="replace")."""
     try:
         return _cp1252(data[i])
     except UnicodeDecodeError:
+        if errors == "replace":
+            return "\ufffd"
         raise UnicodeDecodeError(codec, data, i, i + 1, "byte undefined in this encoding") from None
 
 
-def decode_tcvn3(data: bytes) -> str:
-    """TCVN3 bytes -> NFC Unicode; raises UnicodeDecodeError on a byte no font defines."""
+def decode_tcvn3(data: bytes, errors: str = "strict") -> str:
+    """TCVN3 bytes -> NFC Unicode; a byte no font defines raises UnicodeDecodeError, or
+    becomes U+FFFD with errors="replace"."""
     out = []
     for i, byte in enumerate(data):
         if byte < 0x80:
             out.append(chr(byte))
         else:
-            out.append(TCVN3_TABLE.get(byte) or _fallback(data, i, "tcvn3"))
+            out.append(TCVN3_TABLE.get(byte) or _fallback(data, i, "tcvn3", errors))
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def decode_vni(data: bytes) -> str:
-    """VNI bytes -> NFC Unicode; raises UnicodeDecodeError on a byte no font defines."""
+def decode_vni(data: bytes, errors: str = "strict") -> str:
+    """VNI bytes -> NFC Unicode; a byte no font defines raises UnicodeDecodeError, or
+    becomes U+FFFD with errors="replace"."""
     out = []
     i, n = 0, len(data)
     while i < n:
@@ -121,7 +160,7 @@ def decode_vni(data: bytes) -> str:
         if byte < 0x80:
             out.append(chr(byte))
         else:
-            out.append(VNI_SINGLES.get(byte) or _fallback(data, i, "vni"))
+            out.append(VNI_SINGLES.get(byte) or _fallback(data, i, "vni", errors))
         i += 1
     return unicodedata.normalize("NFC", "".join(out))
 

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from align.checksums import sha256_file
 from align.errors import InputError, ModelError
-from align.models.e5file import E5File, E5Header, E5Vocab, bundled_model_path, sha256_file
+from align.models.e5file import E5File, E5Header, E5Vocab, bundled_model_path
 from align.text.normalize import clean_text
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ All integers are little-endian.
 """
 from __future__ import annotations
 
-import hashlib
 import mmap
 import struct
 from dataclasses import dataclass
@@ -191,10 +190,3 @@ def bundled_model_path() -> Path:
     return path
 
 
-def sha256_file(path: Path | str) -> str:
-    """Hex digest of a file, read in chunks (identifies the source of a build)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

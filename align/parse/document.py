@@ -107,7 +107,7 @@ def parse_document(text: str, *, doc_id: str, path: str = "", title: str = "",
     else:
         tasks = tuple(extract_tasks(blocks, doc_id))
         meta["tasks"] = dict(count_by_section(tasks))
-    log.info("%s: %s (%s), %d blocks, %d clauses, %d tasks, %d citations",
+    log.debug("%s: %s (%s), %d blocks, %d clauses, %d tasks, %d citations",
              doc_id, kind, level, len(blocks), len(clauses), len(tasks), len(citations))
     return Document(
         id=doc_id, path=path, title=title or guess_title(blocks), level=level, kind=kind,

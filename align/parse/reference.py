@@ -6,8 +6,11 @@ Three layouts, told apart by their structure (never by file name):
 - "nq03": a Government resolution carrying an action programme whose tasks section lists
   lettered tasks under numbered items, with appendix tables of targets and tasks; ids
   P.II.<item>.<letter>, PL1.<row>, PL2.<n>.
-- "generic": any other plan: body blocks under numbered headings, ids from the numbering
-  path (II.3.b, II.1.2), plus appendix table rows PL<n>.<row>.
+- "generic": any other document (a province's plan, an outline, a table of tasks): body
+  blocks under numbered headings, ids from the numbering path (II.3.b, II.1.2); rows of a
+  table under a heading <path>.t<row>, of an appendix PL<n>.<row>, of a table outside the
+  outline T<k>.<row> (or just <row> when the document is that table). <row> is the row's
+  own number, else its position; a header row is never a clause.
 """
 from __future__ import annotations
 
@@ -72,6 +75,6 @@ def parse_reference(text: str, doc_id: str) -> list[Clause]:
     elif scheme == NQ03:
         clauses = _nq03(blocks, doc_id)
     else:
-        clauses = outline_clauses(blocks, doc_id) + appendix_clauses(blocks, doc_id)
-    log.info("%s: %d clauses (%s layout)", doc_id, len(clauses), scheme)
+        clauses = outline_clauses(blocks, doc_id, loose_tables=True) + appendix_clauses(blocks, doc_id)
+    log.debug("%s: %d clauses (%s layout)", doc_id, len(clauses), scheme)
     return unique_ids(clauses, doc_id)

@@ -30,7 +30,7 @@ UNMARKED_LEVEL = 5      # a bold or all-caps title without a number nests under 
 _SECTION_KINDS = (
     ("tổ chức thực hiện", IMPLEMENTATION), ("kinh phí", IMPLEMENTATION),
     ("nhiệm vụ", TASK), ("giải pháp", TASK),
-    ("mục tiêu", TARGET), ("chỉ tiêu", TARGET),
+    ("mục tiêu", TARGET), ("chỉ tiêu", TARGET), ("chỉ số", TARGET),
     ("quan điểm", VIEWPOINT), ("mục đích", VIEWPOINT), ("yêu cầu", VIEWPOINT),
 )
 
@@ -76,24 +76,33 @@ def _token(block: Segment, parent: _Node | None) -> str:
     return block.token
 
 
-def build_tree(blocks: list[Segment]) -> list[_Node]:
-    """Top-level nodes of the body: from the first section (or point) to the appendices."""
+def build_tree(blocks: list[Segment], loose: list[tuple[Segment, str]] | None = None) -> list[_Node]:
+    """Top-level nodes of the body: from the first section (or point) to the appendices.
+
+    Tables no heading holds (a document that is one table of tasks; a "DANH MỤC ..." table
+    after the signature, without a "PHỤ LỤC" mark) go to `loose`, with the title above them.
+    """
     body = before_appendix(blocks)
     has_roman = any(b.kind == ROMAN for b in body)
     top: list[_Node] = []
     stack: list[_Node] = []
     started = stopped = False
+    title = ""
     for block in body:
+        if block.kind == PARA and block.styled:
+            title = clean_unit(block.text)
         if block.kind == STOP:
             stopped = True
             continue
         level = _level(block)
         if stopped:      # after "Nơi nhận"/signature only a new part (I.) resumes the body
             if block.kind != ROMAN or block.token != "I":
+                _keep_loose(block, title, loose)
                 continue
             stopped, stack = False, []
         if not started:
             if level in (0, UNMARKED_LEVEL) or (has_roman and block.kind != ROMAN):
+                _keep_loose(block, title, loose)
                 continue
             started = True
         if level:
@@ -105,7 +114,14 @@ def build_tree(blocks: list[Segment]) -> list[_Node]:
             stack.append(node)
         elif stack:
             stack[-1].body.append(block)
+        else:
+            _keep_loose(block, title, loose)
     return top
+
+
+def _keep_loose(block: Segment, title: str, loose: list[tuple[Segment, str]] | None) -> None:
+    if loose is not None and block.kind == TABLE:
+        loose.append((block, title))
 
 
 class _Emitter:
@@ -154,7 +170,7 @@ class _Emitter:
         k = 0
         for block in blocks:
             if block.kind == TABLE:
-                self.clauses.extend(table_clauses(block, self.doc_id, f"{cid}.t", titles))
+                self.clauses.extend(table_clauses(block, self.doc_id, f"{cid}.t", titles, kind))
                 continue
             k += 1
             self.add(f"{cid}.{prefix}{k}", block.text, titles, kind, (block.first, block.last))
@@ -167,7 +183,7 @@ class _Emitter:
                 parts.append(f"- {block.text}")
                 last = block.last
             elif block.kind == TABLE:
-                self.clauses.extend(table_clauses(block, self.doc_id, f"{cid}.t", titles))
+                self.clauses.extend(table_clauses(block, self.doc_id, f"{cid}.t", titles, kind))
             else:
                 log.debug("%s: paragraph after point %s left out (line %d)",
                           self.doc_id, cid, block.first)
@@ -194,10 +210,20 @@ def unique_ids(clauses: list[Clause], doc_id: str) -> list[Clause]:
     return out
 
 
-def outline_clauses(blocks: list[Segment], doc_id: str,
-                    absorb: Collection[str] = ()) -> list[Clause]:
-    """The clauses of the body of a document, in order, ids from the numbering path."""
+def outline_clauses(blocks: list[Segment], doc_id: str, absorb: Collection[str] = (),
+                    loose_tables: bool = False) -> list[Clause]:
+    """The clauses of the body of a document, in order, ids from the numbering path.
+
+    With `loose_tables`, the rows of tables outside the outline are clauses too: ids the
+    rows' own numbers when the document is that one table ("1", "2"), else "T<k>.<row>".
+    """
     emitter = _Emitter(doc_id, absorb)
-    for node in build_tree(blocks):
+    loose: list[tuple[Segment, str]] = []
+    for node in build_tree(blocks, loose):
         emitter.walk(node, (), (), "")
-    return emitter.clauses
+    if not loose_tables or not loose:
+        return emitter.clauses
+    alone = not emitter.clauses and len(loose) == 1
+    rows = [clause for k, (table, title) in enumerate(loose, start=1)
+            for clause in table_clauses(table, doc_id, "" if alone else f"T{k}.", (title,) if title else ())]
+    return sorted(emitter.clauses + rows, key=lambda c: c.lines[0])

@@ -9,11 +9,10 @@ starts in lower case, which carries on a sentence broken by a page break or a ha
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from align.parse.tables import is_table_line
-from align.text.normalize import clean_text, strip_emphasis
+from align.text.normalize import clean_text, plain_key as bare_key, strip_emphasis
 
 # Segment kinds.
 ROMAN = "roman"        # I- QUAN ĐIỂM, ## II. NHIỆM VỤ
@@ -70,10 +69,8 @@ def fold(text: str) -> str:
 
 
 def plain_key(text: str) -> str:
-    """Lower-case letters and digits without diacritics: survives typos like trưc/trực."""
-    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    """align.text.normalize.plain_key of the text without footnote markers."""
+    return bare_key(_FOOTNOTE.sub("", text))
 
 
 def title_like(text: str) -> bool:

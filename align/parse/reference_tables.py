@@ -28,6 +28,9 @@ GROUP_TITLE = "group_title"
 PARENT = "parent"
 
 _ROMAN_CELL = re.compile(r"^[IVX]{1,6}$")
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[a-zđ]?|[a-zđ])$")
+_HEADER_WORDS = 8     # a header cell is short
+_NUMBERED_SHARE = 0.6
 _COLUMN_NUMBERS = re.compile(r"^\(?\d{1,2}\)?$")
 _REPEAT_MIN = 20      # shorter fragments are only dropped as repeats of their own column
 
@@ -46,27 +49,78 @@ class _Row:
 class _Layout:
     roles: tuple[str, ...]
     targets: bool
+    numbered: bool = True                 # the first column numbers the rows
+    header: tuple[str, ...] = ()          # the header's cells (plain keys), to drop its repeats
 
     @property
     def text_column(self) -> int:
         return self.roles.index(TEXT_COL) if TEXT_COL in self.roles else 1
 
 
-def _layout(rows: list[list[str]]) -> _Layout:
-    """Column roles from the header row (align.parse.tables); else number + text."""
+def _row_number(cell: str) -> str:
+    """The row number a first cell prints ("1", "2.3", "4a"), or "" when it prints none."""
+    number = strip_emphasis(cell).strip().rstrip(".)").strip().replace(" ", "")
+    return number if _ROW_NUMBER.match(number) else ""
+
+
+def _first_cell(cells: list[str]) -> str:
+    return strip_emphasis(cells[0]).strip().rstrip(".").strip() if cells else ""
+
+
+def _header_like(cells: list[str]) -> bool:
+    """A first row that names columns: no row number, two or more short cells, none a sentence."""
+    filled = [c for c in cells if c]
+    if len(filled) < 2 or _row_number(cells[0]) or _ROMAN_CELL.match(_first_cell(cells)):
+        return False
+    return all(len(c.split()) <= _HEADER_WORDS and not c.endswith((".", ";")) and "%" not in c for c in filled)
+
+
+def _numbered(rows: list[list[str]]) -> bool:
+    """Whether most rows start with a row number (or a roman group number, or nothing)."""
+    if not rows:
+        return True
+    marked = sum(1 for r in rows if not r[0] or _row_number(r[0]) or _ROMAN_CELL.match(_first_cell(r)))
+    return marked >= _NUMBERED_SHARE * len(rows)
+
+
+def _unnumbered_roles(rows: list[list[str]], width: int) -> tuple[str, ...]:
+    """No number column: the text is the column with the longest cells; a column before it
+    groups the rows ("Nhóm chỉ số" | "Chỉ số" | ...)."""
+    lengths = [sum(len(r[i]) for r in rows if i < len(r)) for i in range(width)]
+    text = max(range(width), key=lambda i: (lengths[i], -i)) if width else 0
+    return tuple(TEXT_COL if i == text else GROUP_TITLE if i == 0 and text > 0 else f"col{i + 1}"
+                 for i in range(width))
+
+
+def _layout(rows: list[list[str]], ruled: bool) -> _Layout:
+    """Column roles, from the header row when there is one: the words align.parse.tables knows,
+    a row under a Markdown rule (`ruled`), or a first row that reads like a header."""
     first = [clean_unit(c) for c in rows[0]] if rows else []
     roles = header_columns(first) if first else None
-    if roles is not None:
-        targets = UNIT in roles or VALUE in roles or any("chỉ tiêu" in fold(c) for c in first)
-        return _Layout(roles, targets)
+    is_header = roles is not None or (bool(first) and (ruled or _header_like(first)))
+    data = rows[1:] if is_header else rows
     width = max((len(r) for r in rows), default=2)
-    return _Layout((NUMBER, TEXT_COL) + tuple(f"col{i + 1}" for i in range(2, width)), False)
+    numbered = (roles is not None and NUMBER in roles) or _numbered(data)
+    if roles is None:
+        roles = ((NUMBER, TEXT_COL) + tuple(f"col{i + 1}" for i in range(2, width)) if numbered
+                 else _unnumbered_roles(data, width))
+    words = " ".join(fold(c) for c in first) if is_header else ""
+    targets = UNIT in roles or VALUE in roles or "chỉ tiêu" in words or "chỉ số" in words
+    return _Layout(roles, targets, numbered, tuple(plain_key(c) for c in first) if is_header else ())
+
+
+def _table(block: Segment) -> tuple[_Layout, list[tuple[int, list[str]]]]:
+    """The layout of a table block and its rows (line, cells), without rules and header."""
+    raw = [(n, split_cells(r)) for n, r in block.rows]
+    ruled = len(raw) > 1 and is_separator_row(raw[1][1])
+    rows = [(n, cells) for n, cells in raw if not is_separator_row(cells)]
+    layout = _layout([cells for _, cells in rows], ruled)
+    return layout, rows[1:] if layout.header else rows
 
 
 def table_roles(block: Segment) -> tuple[str, ...]:
     """The column roles of a table block (used to recognise task appendices)."""
-    rows = [split_cells(raw) for _, raw in block.rows]
-    return _layout([r for r in rows if not is_separator_row(r)]).roles
+    return _table(block)[0].roles
 
 
 def _repeats(piece: str, cells: list[str], column: int) -> bool:
@@ -93,37 +147,47 @@ def _merge(row: _Row, cells: list[str], skip: set[int], line: int) -> bool:
     return merged
 
 
+def _skipped(cells: list[str], layout: _Layout) -> bool:
+    """A header (also repeated after a page break) or a row of column numbers (1) (2) (3)."""
+    if layout.header and tuple(plain_key(c) for c in cells) == layout.header:
+        return True
+    return header_columns([clean_unit(c) for c in cells]) is not None or all(
+        not c or _COLUMN_NUMBERS.match(fold(c)) for c in cells)
+
+
 def _rows(block: Segment) -> tuple[_Layout, list[_Row]]:
-    raw = [(n, split_cells(r)) for n, r in block.rows]
-    raw = [(n, cells) for n, cells in raw if not is_separator_row(cells)]
-    layout = _layout([cells for _, cells in raw])
+    layout, raw = _table(block)
     width, text_col = len(layout.roles), layout.text_column
     rows: list[_Row] = []
     group = group_title = ""
     for line, cells in raw:
         cells = (cells + [""] * width)[:width]
-        if header_columns([clean_unit(c) for c in cells]) is not None or all(
-                not c or _COLUMN_NUMBERS.match(fold(c)) for c in cells):
-            continue                                   # header (also repeated) or (1) (2) (3)
-        number = strip_emphasis(cells[0]).strip().rstrip(".").strip()
-        if _ROMAN_CELL.match(number):
-            group, group_title = number, cells[text_col]
+        if _skipped(cells, layout):
+            continue
+        first = _first_cell(cells)
+        number = _row_number(cells[0]) if layout.numbered else (str(len(rows) + 1) if cells[text_col] else "")
+        filled = [c for c in cells if c]
+        if layout.numbered and (_ROMAN_CELL.match(first) or (first and not number and len(filled) == 1)):
+            group, group_title = (first, cells[text_col]) if _ROMAN_CELL.match(first) else ("", first)
             if rows and _merge(rows[-1], cells, {0, text_col}, line):   # spilled from above
                 rows[-1].last = line
         elif not number:
             if rows:
-                _merge(rows[-1], cells, {0}, line)
+                _merge(rows[-1], cells, {0} if layout.numbered else set(), line)
                 rows[-1].last = line
             else:
                 log.debug("line %d: continuation row without a row above", line)
         else:
-            rows.append(_Row(number.replace(" ", ""), cells, line, line, group, group_title))
+            if GROUP_TITLE in layout.roles:           # a group column; merged cells leave it empty below
+                group_title = cells[layout.roles.index(GROUP_TITLE)] or group_title
+            rows.append(_Row(number, cells, line, line, group, group_title))
     return layout, rows
 
 
 def table_clauses(block: Segment, doc_id: str, id_prefix: str,
-                  heading_path: tuple[str, ...]) -> list[Clause]:
-    """One clause per numbered row: id `<id_prefix><number>`, kind target for indicator tables."""
+                  heading_path: tuple[str, ...], kind: str = TASK) -> list[Clause]:
+    """One clause per row: id `<id_prefix><number>` (the row's own number, else its position),
+    kind target for indicator tables and in target sections (`kind`)."""
     layout, rows = _rows(block)
     texts = {row.number: clean_unit(row.cells[layout.text_column]) for row in rows}
     clauses = []
@@ -134,8 +198,9 @@ def table_clauses(block: Segment, doc_id: str, id_prefix: str,
             continue
         fields = {NUMBER: row.number}
         titles = heading_path
-        if row.group:
-            fields[GROUP] = row.group
+        if row.group or row.group_title:
+            if row.group:
+                fields[GROUP] = row.group
             fields[GROUP_TITLE] = clean_unit(row.group_title)
             titles = titles + (fields[GROUP_TITLE],)
         parent = row.number.rsplit(".", 1)[0] if "." in row.number else ""
@@ -143,11 +208,11 @@ def table_clauses(block: Segment, doc_id: str, id_prefix: str,
             fields[PARENT] = parent
             titles = titles + (texts[parent],)
         for role, cell in zip(layout.roles, row.cells):
-            if role and role not in (NUMBER, TEXT_COL):
+            if role and role not in (NUMBER, TEXT_COL, GROUP_TITLE):
                 fields[role] = clean_unit(cell)
         clauses.append(Clause(doc_id, f"{id_prefix}{row.number}", text,
                               titles[-1] if titles else "", titles,
-                              TARGET if layout.targets else TASK, (row.first, row.last), fields))
+                              TARGET if layout.targets or kind == TARGET else TASK, (row.first, row.last), fields))
     return clauses
 
 

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from align.errors import PlanAlignError
-from align.text.normalize import fold
+from align.text.normalize import fold, plain_key
 from align.types import IndexRecord
 
 KINDS = ("task", "clause")
@@ -37,8 +37,15 @@ def _stores(index, kind: str):
 
 
 def _commune_mask(doc_ids: Sequence[str], communes: dict[str, str], commune: str) -> np.ndarray:
-    wanted = fold(commune)
-    matching = {d for d in set(doc_ids) if fold(communes.get(d, d)) == wanted or fold(d) == wanted}
+    """The rows of the plans of `commune`, named as written or without diacritics ("binh giang"
+    finds "Bình Giang"); the exact spelling wins where two names differ only in their marks."""
+    plans = set(doc_ids)
+    matching: set[str] = set()
+    for key in (fold, plain_key):
+        wanted = key(commune)
+        matching = {d for d in plans if key(communes.get(d, d)) == wanted or key(d) == wanted}
+        if matching:
+            break
     mask = np.array([d in matching for d in doc_ids], dtype=bool)
     if not mask.any():
         known = sorted(set(communes.values()))

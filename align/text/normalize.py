@@ -98,3 +98,12 @@ def clean_text(text: str) -> str:
 def fold(text: str) -> str:
     """Comparison key: clean text, lower-cased."""
     return clean_text(text).lower()
+
+
+def plain_key(text: str) -> str:
+    """Lower-case letters and digits without diacritics, words split by one space: what a
+    user types without a Vietnamese keyboard ("binh giang" for "Bình Giang") meets the
+    real name, and typos in tone marks (trưc/trực) meet their word."""
+    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split())

@@ -7,9 +7,9 @@ kept under the user cache. Multi-syllable words come back joined by "_" ("khoa_h
 
 The disk cache is one SQLite file per segmenter tag (format and underthesea version): one
 file per text cost 4 kB blocks for ~460 bytes of tokens and one open() per warm lookup
-(bench/RESULTS.md, finding 7). The cache is an optimisation only: if its folder is read-only
-or full, or the file is corrupted, segmentation logs one warning and goes on without it
-(or only reads it, when it can).
+(bench/RESULTS.md, finding 7). The cache is an optimisation only (align/sqlite_cache.py): a
+corrupted file is moved aside and started again; if its folder is read-only or full,
+segmentation logs one warning and goes on without it (or only reads it, when it can).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Sequence
 
-from align.sqlite_rows import select_in
+from align.sqlite_cache import CacheFile
 
 log = logging.getLogger(__name__)
 
@@ -83,129 +83,38 @@ def _decode(stored: object) -> list[str] | None:
 
 
 class SegmentStore:
-    """The SQLite file: key -> tokens (JSON). It switches itself off at the first error.
-
-    WAL mode and a busy timeout let two processes (two index builds) read and write at
-    once; each write is one short IMMEDIATE transaction. One connection per process,
-    reopened after a fork. A failed write stops writing only; a failed open or read stops
-    both (a corrupted file), each with one warning naming the file.
-    """
+    """The SQLite file: key -> tokens (align.sqlite_cache.CacheFile: a corrupted file is moved
+    aside and started again, a read-only or full one only read, each with one warning)."""
 
     def __init__(self, path: str | Path, timeout: float = 60.0) -> None:
-        self.path = Path(path)
-        self.timeout = timeout
-        self.readable = True
-        self.writable = True
-        self._db: sqlite3.Connection | None = None
-        self._pid = 0
-        self._inherited: list[sqlite3.Connection] = []  # never closed in a forked child
-        self._lock = threading.RLock()
-
-    def _connection(self) -> sqlite3.Connection | None:
-        if not self.readable:
-            return None
-        if self._db is not None and self._pid == os.getpid():
-            return self._db
-        if self._db is not None:
-            self._inherited.append(self._db)
-        self._db = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
-                                 check_same_thread=False)
-            try:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough in WAL mode
-                # A rowid table: rows (~330 bytes) fill its pages in insertion order and only
-                # the small key index takes the random inserts of hashes (13% smaller than
-                # WITHOUT ROWID on 26,000 task texts, measured).
-                db.execute("CREATE TABLE IF NOT EXISTS segments (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
-            except sqlite3.Error:
-                db.close()
-                raise
-        except (OSError, sqlite3.Error) as exc:
-            db = self._open_read_only()
-            self._give_up(exc, reads=db is None)
-            if db is None:
-                return None
-        self._db, self._pid = db, os.getpid()
-        return db
-
-    def _open_read_only(self) -> sqlite3.Connection | None:
-        """A cache someone else filled, in a folder we cannot write: still worth reading.
-        A WAL file whose -shm cannot be created opens only as immutable; a torn read then
-        fails as a DatabaseError, which turns the cache off."""
-        for mode in ("mode=ro", "mode=ro&immutable=1"):
-            db = None
-            try:
-                db = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, timeout=self.timeout,
-                                     isolation_level=None, check_same_thread=False)
-                db.execute("SELECT 1 FROM segments LIMIT 1").fetchall()
-                return db
-            except (OSError, sqlite3.Error):
-                if db is not None:
-                    db.close()
-        return None
-
-    def _give_up(self, exc: Exception, reads: bool) -> None:
-        what = "using" if reads else "writing to"
-        log.warning("segmentation cache %s unusable, going on without %s it: %s",
-                    self.path, what, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        self.writable = False
-        if reads:
-            self.readable = False
-            self.close()
+        # A rowid table: rows (~330 bytes) fill its pages in insertion order and only the
+        # small key index takes the random inserts of hashes (13% smaller than WITHOUT
+        # ROWID on 26,000 task texts, measured).
+        self.file = CacheFile(path, ("CREATE TABLE IF NOT EXISTS segments (key BLOB PRIMARY KEY, "
+                                     "tokens TEXT NOT NULL)",), "segmentation cache", timeout)
+        self.path = self.file.path
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, list[str]]:
         """The stored tokens of those `keys` the file holds (malformed rows left out)."""
         found: dict[bytes, list[str]] = {}
         malformed = 0
-        if not keys:
-            return found
-        with self._lock:
-            db = self._connection()
-            if db is None:
-                return found
-            try:
-                for key, stored in select_in(db, "SELECT key, tokens FROM segments WHERE key IN ({keys})", keys):
-                    tokens = _decode(stored)
-                    if tokens is None:
-                        malformed += 1
-                    else:
-                        found[bytes(key)] = tokens
-            except sqlite3.Error as exc:
-                self._give_up(exc, reads=True)
-                return {}
+        for key, stored in self.file.select("SELECT key, tokens FROM segments WHERE key IN ({keys})", keys):
+            tokens = _decode(stored)
+            if tokens is None:
+                malformed += 1
+            else:
+                found[bytes(key)] = tokens
         if malformed:
             log.warning("segmentation cache %s: %d malformed entries, segmenting them again",
                         self.path, malformed)
         return found
 
     def put_many(self, items: Sequence[tuple[bytes, list[str]]]) -> None:
-        if not items or not self.writable:
-            return
-        with self._lock:
-            db = self._connection()
-            if db is None:
-                return
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                db.executemany("INSERT OR REPLACE INTO segments (key, tokens) VALUES (?, ?)",
-                               [(key, _encode(tokens)) for key, tokens in items])
-                db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if db.in_transaction:
-                    try:
-                        db.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                self._give_up(exc, reads=not isinstance(exc, sqlite3.OperationalError))
+        self.file.write("INSERT OR REPLACE INTO segments (key, tokens) VALUES (?, ?)",
+                        [(key, _encode(tokens)) for key, tokens in items])
 
     def close(self) -> None:
-        with self._lock:
-            if self._db is not None and self._pid == os.getpid():
-                self._db.close()
-            self._db = None
+        self.file.close()
 
 
 class SegmentCache:

@@ -1,4 +1,7 @@
 import json
+import stat
+
+import pytest
 
 PLAN = "xa-an-phu"
 
@@ -100,3 +103,61 @@ def test_cli_index_build_again_reuses_unchanged_documents(run_cli, fixtures_dir,
     full = run_cli("index", "build", "--full", *args)
     assert again.returncode == 0 and "0 documents parsed, 3 reused" in again.stdout
     assert full.returncode == 0 and "3 documents parsed, 0 reused" in full.stdout
+
+
+def test_cli_out_file_honours_the_umask(run_cli, fixtures_dir, tmp_path):
+    out = tmp_path / "tasks.json"
+    result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "-f", "json", "--out", out, "-q",
+                     umask=0o022)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_cli_align_keeps_library_probes_and_document_lines_off_stderr(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "faiss" not in result.stderr.lower() and f"{PLAN}: commune-plan" not in result.stderr
+    assert "index built" in result.stderr     # plan-align's own progress messages stay
+
+
+def test_cli_align_verbose_logs_each_document(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx", "-f", "csv",
+                     "-v")
+    assert result.returncode == 0 and f"{PLAN}: commune-plan" in result.stderr
+
+
+def _units(data: dict) -> list[tuple]:
+    return [(t["id"], t["kind"], t["text"], t["heading_path"]) for t in data["tasks"]]
+
+
+def test_cli_parse_tcvn3_typed_in_capitals_keeps_its_headings_and_targets(run_cli, fixtures_dir, tmp_path):
+    from align.ingest.legacy import encode_tcvn3
+
+    source = fixtures_dir / "ingest" / "plan-capitals.txt"
+    legacy = tmp_path / "plan-vntimeh.txt"            # capitals on the lower-case codes, as .VnTimeH stored them
+    legacy.write_bytes(encode_tcvn3(source.read_text(encoding="utf-8")))
+    expected = json.loads(run_cli("parse", source, "-f", "json", "-q").stdout)
+    result = run_cli("parse", legacy, "-f", "json", "-q")
+    assert result.returncode == 0, result.stderr
+    units = _units(json.loads(result.stdout))
+    assert units == _units(expected) and sum(kind == "target" for _, kind, _, _ in units) == 3
+    assert ["DANH MỤC CÁC MỤC TIÊU CỤ THỂ", "I. Hạ tầng số"] in [path for *_, path in units]
+
+
+def _lower(units: list[tuple]) -> list[tuple]:
+    """Units compared without case: a toned capital starting a word in sentence case ("Ủy ban")
+    has no TCVN3 code and comes back lower case."""
+    return [(i, k, t.lower(), [h.lower() for h in p]) for i, k, t, p in units]
+
+
+@pytest.mark.corpus
+def test_cli_parse_binh_thanh_in_tcvn3_capitals_keeps_its_ten_targets(run_cli, corpus_dir, tmp_path):
+    from align.ingest.legacy import encode_tcvn3
+
+    text = (corpus_dir / "communes" / "binh-thanh-nq57-2026.txt").read_text(encoding="utf-8")
+    plain, legacy = tmp_path / "binh-thanh.txt", tmp_path / "binh-thanh-tcvn3.txt"
+    plain.write_text(text.replace("≥", ">="), encoding="utf-8")         # TCVN3 has no "≥"
+    legacy.write_bytes(encode_tcvn3(text.replace("≥", ">=")))
+    expected = _units(json.loads(run_cli("parse", plain, "-f", "json", "-q").stdout))
+    units = _units(json.loads(run_cli("parse", legacy, "-f", "json", "-q").stdout))
+    assert _lower(units) == _lower(expected) and sum(kind == "target" for _, kind, _, _ in units) == 10

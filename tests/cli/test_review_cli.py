@@ -68,6 +68,11 @@ def test_search_json_lists_plan_heading_path_and_score(common):
     assert {"heading_path", "score", "commune"} <= set(data["hits"][0])
 
 
+def test_search_commune_without_diacritics_finds_that_commune(common):
+    data = json.loads(_run(["search", "thanh toán trực tuyến", "--commune", "binh minh", "-f", "json"], common))
+    assert data["hits"] and {h["commune"] for h in data["hits"]} == {"Bình Minh"}
+
+
 def test_matrix_csv_has_a_row_per_plan(common):
     lines = _run(["matrix", "--ref", "ref-mini", "-f", "csv"], common).strip().splitlines()
     assert lines[0].startswith("plan,commune,") and lines[0].endswith(",total")

@@ -70,3 +70,12 @@ def test_encode_cached_keeps_finished_chunks_when_interrupted(tmp_path, monkeypa
     resumed = CountingEmbedder()
     encode_cached(resumed, texts, cache=EmbeddingCache(tmp_path / "v.sqlite"))
     assert len(resumed.seen) == 3
+
+
+def test_encode_cached_corrupted_cache_is_moved_aside_and_refilled(tmp_path):
+    path = tmp_path / "v.sqlite"
+    path.write_bytes(b"\x00junk that is no database" * 300)
+    embedder = CountingEmbedder()
+    encode_cached(embedder, ["an ninh"], cache=EmbeddingCache(path))
+    encode_cached(embedder, ["an ninh"], cache=EmbeddingCache(path))
+    assert embedder.seen == ["an ninh"] and len(list(tmp_path.glob("v.sqlite.corrupt-*"))) == 1

@@ -1,4 +1,6 @@
 import json
+import sqlite3
+from contextlib import closing
 
 import numpy as np
 import pytest
@@ -118,7 +120,8 @@ def test_corpus_index_incremental_build_embeds_only_new_plan(mini_corpus, tmp_pa
     CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False, cache=second)
     new_tasks = task_records(Corpus(mini_corpus).document("xa-moi"))
     expected = {r.text for r in new_tasks} | set(embedded_texts(new_tasks, "task"))
-    with second._connect() as db:
+    second.close()
+    with closing(sqlite3.connect(second.path)) as db:
         assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] == len(expected) > 2
 
 

@@ -48,7 +48,8 @@ def test_decode_bytes_utf32_refused() -> None:
 
 
 def test_decode_bytes_bad_utf8_after_bom() -> None:
-    assert problem_of(codecs.BOM_UTF8 + b"ok \xff\xfe") == "not valid UTF-8 text (despite its BOM)"
+    assert problem_of(codecs.BOM_UTF8 + b"ok \xff\xfe") == ("not valid UTF-8 text (despite its BOM; 2 invalid "
+                                                            "UTF-8 bytes, the first on line 1)")
 
 
 def test_decode_bytes_windows1258_combining_tones_become_nfc() -> None:
@@ -121,3 +122,28 @@ def test_repair_legacy_lines_fixes_only_legacy_lines() -> None:
 def test_repair_legacy_lines_leaves_latin1_vietnamese_alone() -> None:
     text = "Tôi yêu cà phê và bánh mì"  # every letter is also in Windows-1252
     assert repair_legacy_lines(text) == (text, None)
+
+
+def test_decode_bytes_utf8_with_a_stray_byte_is_read_with_a_replacement(caplog) -> None:
+    data = f"{SENTENCE}\n{SENTENCE}\n".encode("utf-8").replace(b"k", b"k\xff", 1)
+    with caplog.at_level("WARNING", logger="align.ingest.decode"):
+        text, encoding = decode_bytes(data, "x.txt")
+    assert encoding == "utf-8" and text == f"{SENTENCE}\n{SENTENCE}\n".replace("k", "k\ufffd", 1)
+    assert "x.txt: 1 invalid byte replaced by U+FFFD (line 1)" in caplog.text
+
+
+def test_decode_bytes_utf8_with_a_lone_continuation_byte_names_its_line(caplog) -> None:
+    data = f"{SENTENCE}\n{SENTENCE} \xa0x\n".encode("utf-8").replace(b"\xc2\xa0", b"\xa0")
+    with caplog.at_level("WARNING", logger="align.ingest.decode"):
+        text, _ = decode_bytes(data, "x.txt")
+    assert "\ufffd" in text.splitlines()[1] and "(line 2)" in caplog.text
+
+
+def test_decode_bytes_mostly_invalid_utf8_is_refused() -> None:
+    data = SENTENCE.encode("utf-8")[:20] + bytes(range(0x80, 0xA0)) * 10 + b"\x81" * 50
+    assert problem_of(data).startswith(NOT_TEXT + " (")
+
+
+def test_decode_bytes_tcvn3_with_an_undefined_byte_is_read_with_a_replacement() -> None:
+    text, encoding = decode_bytes(encode_tcvn3(SENTENCE) + b" \x81\n", "x.txt")
+    assert (text, encoding) == (SENTENCE + " \ufffd\n", "tcvn3")

@@ -14,6 +14,7 @@ from align.ingest.legacy import (
     encode_tcvn3,
     encode_vni,
     encode_windows1258,
+    restore_capitals,
 )
 
 VOWELS = "aăâeêioôơuưy"
@@ -112,3 +113,27 @@ def test_vni_round_trip(text: str) -> None:
 def test_windows1258_round_trip(text: str) -> None:
     decoded = unicodedata.normalize("NFC", encode_windows1258(text).decode("cp1258"))
     assert decoded == text
+
+
+def test_restore_capitals_upper_cases_a_line_typed_in_capitals() -> None:
+    assert restore_capitals("DANH MụC CáC MụC TIÊU Cụ THể") == "DANH MỤC CÁC MỤC TIÊU CỤ THỂ"
+
+
+def test_restore_capitals_leaves_sentence_case_alone() -> None:
+    assert restore_capitals("Cụ thể hóa các mục tiêu") == "Cụ thể hóa các mục tiêu"
+
+
+def test_restore_capitals_leaves_a_lone_capital_alone() -> None:
+    assert restore_capitals("Về\nCụ") == "Về\nCụ"
+
+
+def test_restore_capitals_takes_a_heading_apart_from_its_note() -> None:
+    line = "DANH MụC NHIệM Vụ*(Kèm theo Kế hoạch của xã)*"
+    assert restore_capitals(line) == "DANH MỤC NHIỆM VỤ*(Kèm theo Kế hoạch của xã)*"
+
+
+def test_decode_tcvn3_typed_in_a_capital_font_gets_its_capitals_back() -> None:
+    from align.ingest.decode import decode_bytes
+
+    text = "DANH MỤC CÁC MỤC TIÊU CỤ THỂ\nNâng cấp đường truyền tới các thôn."
+    assert decode_bytes(encode_tcvn3(text)) == (text, "tcvn3")

@@ -238,7 +238,7 @@ def test_read_text_size_limit_is_a_parameter(ingest_dir: Path) -> None:
 def test_read_text_undecodable_bytes(tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes("计划的目标是发展数字经济和科学技术。".encode("gbk") * 3)
-    assert problem_of(path) == "not valid UTF-8/UTF-16/Windows-1258/TCVN3/VNI text"
+    assert problem_of(path).startswith("not valid UTF-8/UTF-16/Windows-1258/TCVN3/VNI text (")
 
 
 def test_read_text_normalises_like_normalize_text(ingest_dir: Path) -> None:

@@ -14,7 +14,8 @@ from align.errors import ModelError
 from align.models.build_base import (
     MANIFEST, MIN_COSINE, build_base, precompiled_charsmap, sample_sentences, verify_model,
 )
-from align.models.e5file import E5File, bundled_model_path, sha256_file
+from align.checksums import sha256_file
+from align.models.e5file import E5File, bundled_model_path
 
 # Text that exercises the normaliser and unknown characters (ours, not from the corpus).
 HARD_TEXTS = (

@@ -13,7 +13,7 @@ from align.parse.reference_scan import PARA, scan, title_like
 from align.text.normalize import normalize_text
 from align.types import Clause
 
-FIXTURES = ("mini-resolution.md", "mini-programme.md", "mini-plan.txt")
+FIXTURES = ("mini-resolution.md", "mini-programme.md", "mini-plan.txt", "outline-province.md", "task-table.txt")
 
 
 def _text(path: Path) -> str:
@@ -224,6 +224,51 @@ def test_parse_reference_generic_dotted_points_nest() -> None:
 def test_parse_reference_generic_intro_before_points_is_numbered_apart() -> None:
     text = "I. NHIỆM VỤ\nCác cơ quan thực hiện những việc sau.\n1. Lắp đặt mạng.\n2. Mua máy chủ.\n"
     assert [c.id for c in parse_reference(text, "d")] == ["I.p1", "I.1", "I.2"]
+
+
+@pytest.fixture
+def outline(fixtures_dir: Path) -> list[Clause]:
+    return parse_reference(_fixture(fixtures_dir, "outline-province.md"), "outline")
+
+
+def test_parse_reference_outline_table_rows_are_numbered_by_position(outline: list[Clause]) -> None:
+    ids = [c.id for c in outline if ".t" in c.id]
+    assert ids == ["I.2.t1", "I.2.t2", "I.2.t3", "III.t1", "III.t2"]
+
+
+def test_parse_reference_outline_header_row_is_not_a_clause(outline: list[Clause]) -> None:
+    assert not [c for c in outline if c.text in ("Chỉ số", "Nhóm chỉ số")]
+
+
+def test_parse_reference_outline_group_column_heads_its_rows(outline: list[Clause]) -> None:
+    rows = _by_id(outline)
+    assert rows["I.2.t2"].heading_path[-1] == "Hạ tầng số" and rows["I.2.t3"].heading_path[-1] == "Dịch vụ số"
+
+
+def test_parse_reference_outline_indicator_rows_are_targets(outline: list[Clause]) -> None:
+    assert {c.kind for c in outline if ".t" in c.id} == {"target"}
+
+
+def test_parse_reference_task_table_document_ids_are_its_row_numbers(fixtures_dir: Path) -> None:
+    clauses = parse_reference(_fixture(fixtures_dir, "task-table.txt"), "tasks")
+    assert [c.id for c in clauses] == ["1", "2", "3"] and clauses[0].fields["lead"] == "Công an tỉnh"
+    assert clauses[0].heading_path == ("DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NĂM 2026 CỦA TỈNH",)
+
+
+def test_parse_reference_table_ids_stay_when_a_row_is_added(fixtures_dir: Path) -> None:
+    text = _fixture(fixtures_dir, "outline-province.md")
+    grown = text.replace("| Dịch vụ số | Tỷ lệ hồ sơ nộp trực tuyến | 80% |",
+                         "| Dịch vụ số | Tỷ lệ hồ sơ nộp trực tuyến | 80% |\n| Dịch vụ số | Tỷ lệ thanh toán số | 60% |")
+    before = {c.id: c.text for c in parse_reference(text, "a")}
+    after = {c.id: c.text for c in parse_reference(grown, "a")}
+    assert {k: after[k] for k in before} == before and after["I.2.t4"] == "Tỷ lệ thanh toán số"
+
+
+def test_parse_reference_repeated_unknown_header_is_dropped() -> None:
+    text = ("I. CHỈ SỐ\n\nNhóm\tChỉ số\tĐầu mối\nHạ tầng\tTỷ lệ thôn có cáp quang\tSở A\n"
+            "Nhóm\tChỉ số\tĐầu mối\nDịch vụ\tTỷ lệ hồ sơ trực tuyến\tSở B\n")
+    assert [(c.id, c.text) for c in parse_reference(text, "x")] == [
+        ("I.t1", "Tỷ lệ thôn có cáp quang"), ("I.t2", "Tỷ lệ hồ sơ trực tuyến")]
 
 
 def test_parse_reference_repeated_numbering_gets_suffix() -> None:

@@ -27,6 +27,18 @@ def test_search_commune_filter_keeps_that_commune_only(mini_session):
     assert {h.commune for h in hits} == {"Bình Minh"}
 
 
+def test_search_commune_filter_needs_no_diacritics(mini_session):
+    hits = search(mini_session, QUERY, commune="binh minh", top_k=5)
+    assert hits and {h.commune for h in hits} == {"Bình Minh"}
+
+
+def test_search_commune_filter_prefers_the_exact_spelling():
+    from align.reports.search import _commune_mask
+
+    mask = _commune_mask(["a", "b"], {"a": "Bình Giang", "b": "Bính Giang"}, "Bính Giang")
+    assert mask.tolist() == [False, True]
+
+
 def test_search_unknown_commune_is_an_error(mini_session):
     with pytest.raises(PlanAlignError, match="no plan of commune"):
         search(mini_session, QUERY, commune="Xã Không Có")

@@ -95,6 +95,20 @@ def image_only_pdf(path: Path) -> Path:
     return path
 
 
+def stray_bytes(path: Path) -> Path:
+    """Valid UTF-8 but for a stray 0xFF (line 3) and a lone 0xA0 (line 11), as a damaged copy has."""
+    data = PLAN_TEXT.replace("ủy ban nhân dân xã", "UBND xã").encode("utf-8")   # an issuer: no other warning
+    data = data.replace(b"2026", b"2026 \xff", 1).replace(b"2. Ch", b"2.\xa0Ch", 1)
+    path.write_bytes(data)
+    return path
+
+
+def garbled(path: Path) -> Path:
+    """The plan with every UTF-8 continuation byte overwritten: mostly invalid text."""
+    path.write_bytes(bytes(b if b < 0x80 or b >= 0xC0 else 0xFF for b in PLAN_TEXT.encode("utf-8")))
+    return path
+
+
 def huge(path: Path, size: int = HUGE_BYTES) -> Path:
     """A sparse file of `size` bytes: instant to create, takes no disk space."""
     with open(path, "wb") as handle:
@@ -111,6 +125,7 @@ REFUSED = {
     "encrypted-pdf": ("locked.pdf", encrypted_pdf, ("locked.pdf", "encrypted")),
     "image-only-pdf": ("scan.pdf", image_only_pdf, ("scan.pdf", "no text")),
     "huge": ("huge.txt", huge, ("huge.txt", "too large")),
+    "garbled": ("garbled.txt", garbled, ("garbled.txt", "not valid", "invalid UTF-8 bytes")),
 }
 CONVERTED = {
     "utf16-no-bom": ("utf16.txt", utf16_without_bom),

@@ -56,6 +56,16 @@ def test_cli_parse_reads_legacy_and_bomless_encodings(tmp_path, name):
     assert all(words in texts for words in bad_files.PLAN_WORDS), texts
 
 
+def test_cli_parse_stray_bytes_are_replaced_with_a_warning_naming_the_lines(tmp_path):
+    path = bad_files.stray_bytes(tmp_path / "stray.txt")
+    result = run_cli(["parse", path, "--format", "json", "-q"], tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "stray.txt" in lines[0] and "(lines 3, 11)" in lines[0], result.stderr
+    texts = " ".join(t["text"] for t in json.loads(result.stdout)["tasks"])
+    assert all(words in texts for words in bad_files.PLAN_WORDS), texts
+
+
 def test_cli_parse_huge_file_refused_with_bounded_memory(tmp_path):
     path = bad_files.huge(tmp_path / "huge.txt")
     rss_file = tmp_path / "maxrss"

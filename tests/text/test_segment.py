@@ -207,7 +207,7 @@ def test_segment_cache_uncreatable_directory_still_segments(tmp_path):
 def test_segment_cache_full_database_still_segments(tmp_path):
     cache = SegmentCache(tmp_path, tokenizer=split_words)
     cache.segment("a b")
-    db = cache._store._db
+    db = cache._store.file._db
     db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
     texts = [f"việc {i} " * 40 for i in range(200)]
     assert cache.segment_many(texts) == [t.split() for t in texts]
@@ -252,3 +252,12 @@ def test_segment_cache_concurrent_writers_share_one_file(tmp_path):
     fresh = SegmentCache(tmp_path, tokenizer=split_words)
     texts = _texts(0, 900)
     assert fresh.segment_many(texts) == [t.split() for t in texts] and fresh.computed == 0
+
+
+def test_segment_cache_corrupt_file_is_moved_aside_and_rebuilt(tmp_path):
+    cache = SegmentCache(tmp_path, tokenizer=split_words)
+    cache.path.write_bytes(b"not a database at all, " * 100)
+    cache.segment("a b")
+    cache.close()
+    fresh = SegmentCache(tmp_path, tokenizer=split_words)
+    assert fresh.segment("a b") == ["a", "b"] and (fresh.disk_hits, fresh.computed) == (1, 0)
