@@ -156,7 +156,7 @@ class CacheFile:
 
     # -- reading and writing ------------------------------------------------------
     def select(self, query: str, keys: Sequence[Any], params: Sequence[Any] = ()) -> list[tuple]:
-        """The rows of `query` for `keys` ; [] when the file is
+        """The rows of `query` for `keys`; [] when the file is
         unusable, or corrupted (then it is moved aside and a new one started)."""
         if not keys:
             return []

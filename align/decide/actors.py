@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align.decide.applicability import plain
+from align.text.normalize import strip_marks
 from align.types import LEAD, Applicability, Document
 
 # Aliases (plain: folded, without diacritics) of the bodies, as plans write them.
@@ -23,7 +23,7 @@ IMPLEMENTATION = "implementation"
 
 
 def _names_mass_organisations(text: str) -> bool:
-    folded = plain(text)
+    folded = strip_marks(text)
     return any(alias in folded for alias in MASS_ORGANISATIONS)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from align.errors import ModelError
-from align.text.normalize import fold
+from align.text.normalize import strip_marks
 from align.types import LEAD, Applicability, Clause, Document
 
 log = logging.getLogger(__name__)
@@ -50,14 +50,6 @@ _NATIONAL_ACTS = re.compile(r"|".join((
 _SENTENCE_END = re.compile(r"[.;:](?:\s|$)")
 
 
-def plain(text: str) -> str:
-    """Folded and without diacritics, so the patterns match however the text was typed."""
-    import unicodedata
-
-    stripped = "".join(ch for ch in unicodedata.normalize("NFD", fold(text)) if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
-
-
 def first_sentence(text: str) -> str:
     match = _SENTENCE_END.search(text)
     return text[:match.start()] if match else text
@@ -67,8 +59,8 @@ def by_rules(clause: Clause) -> Applicability:
     """Applicability read from the clause's own words (its lead agency first, then its first sentence)."""
     if clause.kind == "viewpoint":
         return Applicability(clause.id, "all-levels", True, "a guiding viewpoint every level follows", (), "rules")
-    lead = plain(clause.fields.get(LEAD, "")) if clause.fields else ""
-    text = lead or plain(first_sentence(clause.text))
+    lead = strip_marks(clause.fields.get(LEAD, "")) if clause.fields else ""
+    text = lead or strip_marks(first_sentence(clause.text))
     local = _LOCAL.search(text)
     if local:
         return Applicability(clause.id, "all-levels", True, f"names '{local.group(0)}'", (), "rules")
@@ -76,7 +68,7 @@ def by_rules(clause: Clause) -> Applicability:
         found = pattern.search(text)
         if found:
             return Applicability(clause.id, who, False, f"addressed to '{found.group(0)}'", (), "rules")
-    act = _NATIONAL_ACTS.search(plain(clause.text))
+    act = _NATIONAL_ACTS.search(strip_marks(clause.text))
     if act:
         return Applicability(clause.id, "central", False, f"national work ('{act.group(0)}')", (), "rules")
     return Applicability(clause.id, "all-levels", True, "names no central body", (), "rules")

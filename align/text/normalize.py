@@ -100,10 +100,14 @@ def fold(text: str) -> str:
     return clean_text(text).lower()
 
 
+def strip_marks(text: str) -> str:
+    """`fold` without diacritics (đ -> d), punctuation kept: patterns match however the text was typed."""
+    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def plain_key(text: str) -> str:
     """Lower-case letters and digits without diacritics, words split by one space: what a
     user types without a Vietnamese keyboard ("binh giang" for "Bình Giang") meets the
     real name, and typos in tone marks (trưc/trực) meet their word."""
-    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    return " ".join(re.sub(r"[\W_]+", " ", strip_marks(text)).split())

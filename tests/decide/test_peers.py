@@ -21,8 +21,7 @@ def _ref(session):
 
 
 def _forget(key: str) -> None:
-    with CoverageCache()._connect() as db:
-        db.execute("DELETE FROM plans WHERE key = ?", (key,))
+    CoverageCache().file.write("DELETE FROM plans WHERE key = ?", [(key,)])
 
 
 def test_states_decide_each_clause_of_a_corpus_plan():
@@ -47,8 +46,9 @@ def test_coverage_cache_round_trips_an_entry(tmp_path):
 
 
 def test_coverage_cache_that_cannot_be_opened_is_logged_not_raised(tmp_path, caplog):
-    cache = CoverageCache(tmp_path / "missing-dir" / "c.sqlite")
-    with caplog.at_level(logging.WARNING, logger="align.decide.cache"):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    cache = CoverageCache(tmp_path / "a-file" / "c.sqlite")
+    with caplog.at_level(logging.WARNING):
         cache.put_many({"k": PlanCoverage("p", "t", 1, np.zeros(2, np.float32))})
         assert cache.get_many(["k"]) == {}
     assert "coverage cache" in caplog.text
