@@ -28,7 +28,7 @@ from typing import Iterator
 
 import numpy as np
 
-from align import __version__, checksums
+from align import checksums
 from align.corpus import Corpus
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
@@ -39,6 +39,7 @@ from align.paths import atomic_dir
 from align.retrieval.features import embedded_texts
 from align.records import RecordTable
 from align.types import Document, IndexRecord
+from align.version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from align.types import Task, clause_item
 
 log = logging.getLogger(__name__)
 
-LABELS_PATH = Path(__file__).resolve().parents[1] / "eval" / "labels.jsonl"
+LABELS_FILE = "labels.jsonl"               # in the labels directory (align.paths.eval_dir)
 REF_KEYS = {"nq57": "nq57", "nq03": "nq03"}
 
 
@@ -52,7 +52,7 @@ class Sample:
     features: dict[str, np.ndarray] = field(default_factory=dict)   # name -> (C,)
 
 
-def read_labels(path: str | Path = LABELS_PATH) -> list[Label]:
+def read_labels(path: str | Path) -> list[Label]:
     path = Path(path)
     labels = []
     try:

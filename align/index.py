@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from align import __version__
+from align.version import __version__
 from align.errors import REBUILD_HINT, IndexStoreError
 from align.paths import atomic_dir
 from align.records import COLUMNS, RECORDS, RecordTable

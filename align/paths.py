@@ -1,8 +1,13 @@
-"""Where plan-align keeps derived data (segmentations, embeddings, models, indexes).
+"""Where plan-align keeps what it derives and what it fits.
 
-Everything here can be rebuilt from the inputs, so it lives in the user cache, never in
-the repository: `$PLAN_ALIGN_CACHE`, else `$XDG_CACHE_HOME/plan-align`, else
-`~/.cache/plan-align`.
+Derived data (segmentations, embeddings, models, indexes) can be rebuilt from the inputs, so it
+lives in the user cache: `$PLAN_ALIGN_CACHE`, else `$XDG_CACHE_HOME/plan-align`, else
+`~/.cache/plan-align`. What `plan-align eval --fit` fits (fusion weights, decision models) is
+the user's data, kept in the data directory: `$PLAN_ALIGN_DATA`, else
+`$XDG_DATA_HOME/plan-align`, else `~/.local/share/plan-align`; a fitted file found there wins
+over the read-only default shipped in `align/data/` (the installed package is never written).
+The labels (`eval/` of a checkout) are found from `$PLAN_ALIGN_EVAL` or the working directory,
+never from where the source files happen to sit.
 """
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from align.errors import EvalError
 
 
 def umask() -> int:
@@ -48,6 +55,35 @@ def cache_root() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "plan-align"
+
+
+SHIPPED_DATA = Path(__file__).resolve().parent / "data"     # read-only defaults of the package
+
+
+def data_root() -> Path:
+    """The data directory of fitted models, read from the environment on each call."""
+    explicit = os.environ.get("PLAN_ALIGN_DATA")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "plan-align"
+
+
+def fitted_file(name: str, data_dir: str | Path | None = None) -> Path:
+    """The fitted `name` (e.g. "fusion.json"): the data directory's when it has one, else the shipped default."""
+    own = Path(data_dir or data_root()) / name
+    return own if own.is_file() else SHIPPED_DATA / name
+
+
+def eval_dir(explicit: str | Path | None = None) -> Path:
+    """The labels directory: `explicit`, else `$PLAN_ALIGN_EVAL`, else ./eval; an EvalError when absent."""
+    chosen = explicit or os.environ.get("PLAN_ALIGN_EVAL") or "eval"
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise EvalError(f"{path}: no labels directory (pass --eval-dir DIR, set PLAN_ALIGN_EVAL, or run from a "
+                        "checkout, whose labels are in eval/)")
+    return path
 
 
 def cache_dir(sub: str) -> Path:

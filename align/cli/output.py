@@ -43,3 +43,23 @@ def print_rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], tit
     for row in rows:
         table.add_row(*(tabular.cell(row.get(c)) for c in columns))
     Console().print(table)
+
+
+def show(result: Any, fmt: str, out: Path | None = None, sections: Sequence | None = None) -> None:
+    """A result of align.PlanAlign: JSON its to_json(); CSV its first table; table and md every
+    table (`sections`, default result.sections()), one after the other."""
+    if fmt == "json":
+        emit(tabular.to_json(result.to_json()), out)
+        return
+    sections = result.sections() if sections is None else sections
+    if fmt == "csv":
+        title, columns, rows = sections[0]
+        render(rows, columns, fmt, title=title, out=out)
+    elif fmt == "md":
+        emit("\n".join(tabular.to_markdown(rows, columns, title) for title, columns, rows in sections), out)
+    elif out is not None:
+        emit("\n".join(f"# {title}\n" + tabular.to_plain_table(rows, columns) for title, columns, rows in sections),
+             out)
+    else:
+        for title, columns, rows in sections:
+            render(rows, columns, fmt, title=title)

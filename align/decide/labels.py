@@ -18,9 +18,8 @@ from typing import Iterator
 
 from align.errors import EvalError
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
-COVERAGE_PATH = EVAL_DIR / "coverage_labels.jsonl"
-PAIRS_PATH = EVAL_DIR / "duplicate_pairs.jsonl"
+COVERAGE_FILE = "coverage_labels.jsonl"     # in the labels directory (align.paths.eval_dir)
+PAIRS_FILE = "duplicate_pairs.jsonl"
 COVERAGE_STATES = ("covered", "gap", "na")
 PAIR_LABELS = ("same", "related", "different")
 
@@ -63,7 +62,7 @@ def _records(path: Path, what: str) -> Iterator[tuple[int, dict]]:
                 raise EvalError(f"{path}:{number}: malformed {what} ({exc})") from exc
 
 
-def read_coverage_labels(path: str | Path = COVERAGE_PATH) -> list[CoverageLabel]:
+def read_coverage_labels(path: str | Path) -> list[CoverageLabel]:
     path, out = Path(path), []
     for number, item in _records(path, "coverage label"):
         try:
@@ -77,7 +76,7 @@ def read_coverage_labels(path: str | Path = COVERAGE_PATH) -> list[CoverageLabel
     return out
 
 
-def read_pair_labels(path: str | Path = PAIRS_PATH) -> list[PairLabel]:
+def read_pair_labels(path: str | Path) -> list[PairLabel]:
     path, out = Path(path), []
     for number, item in _records(path, "duplicate label"):
         try:

@@ -1,8 +1,8 @@
 """The fitted decision models of one embedding model: serves, coverage cuts, orphan cut, duplicates.
 
-Shipped in align/data/decisions.json (fitted on the labels in eval/ by `plan-align eval
---fit`), one entry per embedding model like the fusion weights beside it: the cosines the
-models look at are the embedding model's. Before any fitting, priors (a task serves the
+Defaults shipped in align/data/decisions.json; `plan-align eval --fit` (on the labels in eval/)
+writes them to the data directory, which then wins. One entry per embedding model, like the
+fusion weights beside them: the cosines the models look at are the embedding model's. Before any fitting, priors (a task serves the
 clauses it ranks first; a duplicate is a pair above cosine 0.93) keep every command working.
 """
 from __future__ import annotations
@@ -19,11 +19,12 @@ from align.decide.orphans import OrphanModel
 from align.decide.pairs import PairModel
 from align.decide.serves import ServesModel
 from align.errors import ModelError
+from align.paths import SHIPPED_DATA, data_root, fitted_file
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "decisions.json"
+DECISIONS_FILE = "decisions.json"     # in the data directory, else the shipped default (align/paths.py)
 
 
 def _single(names: tuple[str, ...], feature: str, weight: float, centre: float) -> Logistic:
@@ -79,7 +80,7 @@ def _entries(path: Path) -> list[dict]:
 
 def load_decisions(model_id: str, path: str | Path | None = None) -> Decisions:
     """The decisions fitted for `model_id`, else those of the first model in the file, else the priors."""
-    path = Path(path) if path else DEFAULT_PATH
+    path = Path(path) if path else fitted_file(DECISIONS_FILE)
     if not path.is_file():
         log.warning("no fitted decision models (run `plan-align eval --fit`); using the priors")
         return Decisions.prior(model_id)
@@ -94,11 +95,13 @@ def load_decisions(model_id: str, path: str | Path | None = None) -> Decisions:
 
 
 def save_decisions(decisions: list[Decisions], path: str | Path | None = None) -> None:
-    """Write fitted decisions, keeping the entries of other models already in the file."""
+    """Write fitted decisions to `path` (default: the data directory), keeping the entries of other
+    models in force (the file's, else the shipped defaults')."""
     from align.output import write_atomic
 
-    path = Path(path) if path else DEFAULT_PATH
+    path = Path(path) if path else data_root() / DECISIONS_FILE
+    source = path if path.is_file() else SHIPPED_DATA / DECISIONS_FILE
     new = {d.model_id for d in decisions}
-    kept = [e for e in _entries(path) if e["model_id"] not in new] if path.is_file() else []
+    kept = [e for e in _entries(source) if e["model_id"] not in new] if source.is_file() else []
     body = {"format": FORMAT_VERSION, "models": [d.to_json() for d in decisions] + kept}
     write_atomic(path, json.dumps(body, ensure_ascii=False, indent=2) + "\n")

@@ -47,7 +47,7 @@ def summarise(ev: PlanEvidence, rules: Sequence[Applicability]) -> PlanCoverage:
 
 def _base(session, ref: Document, method: str) -> str:
     """What every plan's cached support depends on besides the plan itself."""
-    from align import __version__
+    from align.version import __version__
 
     corpus, fusion = session.corpus, session.aligner.fusion
     references = {e.id: corpus.fingerprint(e.id) for e in corpus.entries if e.kind == "reference"}

@@ -1,9 +1,9 @@
 """The review report: the document a reviewer sends back to a commune.
 
-`build_review` gathers everything (coverage of NQ 57 with peer coverage and orphans,
-the best 03/NQ-CP clause of each task, duplicates inside the plan, the corpus
-coverage matrix) into one JSON-ready dict; `write_review` renders it as HTML (one
-self-contained file), Markdown, JSON or a multi-sheet xlsx, atomically.
+`assemble_review` puts the parts `align.PlanAlign.review` computed (coverage of NQ 57 with
+peer coverage and orphans, the best 03/NQ-CP clause of each task, duplicates inside the
+plan, the corpus coverage matrix) into one JSON-ready dict; `write_review` renders it as
+HTML (one self-contained file), Markdown, JSON or a multi-sheet xlsx, atomically.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from align.reports.duplicates import pair_rows, pair_to_json
 from align.types import DEADLINE, LEAD, DuplicatePair
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx"}
-PRIMARY_REF = "nq57"
 
 
 def _best(scores: PlanEvidence | None, row: int) -> dict[str, Any] | None:
@@ -54,26 +53,6 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
             "tasks": tasks, "gaps": gaps["gaps"], "clauses": gaps["clauses"], "orphans": gaps["orphans"],
             "duplicates": [pair_to_json(p) for p in duplicates], "duplicate_rows": pair_rows(duplicates),
             "matrix": matrix}
-
-
-def build_review(session, plan: str, method: str | None = None, threshold: float | None = None,
-                 ref: str | None = None) -> dict[str, Any]:
-    """Assess the plan (and, for peer coverage and the heatmap, the whole corpus) and assemble the review.
-
-    `ref` defaults to NQ 57 when the corpus has it, else to its first reference document.
-    """
-    from align.decide.assess import assess
-    from align.decide.duplicates import plan_duplicates
-    from align.reports.gaps import gap_report
-    from align.reports.matrix import coverage_matrix
-
-    known_refs = [e.id for e in session.corpus.entries if e.kind == "reference"]
-    if ref is None:
-        ref = PRIMARY_REF if PRIMARY_REF in known_refs or not known_refs else known_refs[0]
-    a = assess(session, plan, ref, method, threshold)
-    duplicates = plan_duplicates(session, a.plan)
-    matrix = coverage_matrix(a.peers, a.ref, a.model, a.applicability, a.communes, highlight=a.plan.id)
-    return assemble_review(gap_report(a), a, duplicates, matrix, session.embedder.model_id)
 
 
 # -- flat views shared by Markdown, xlsx and HTML ---------------------------------------------
@@ -196,7 +175,7 @@ def render_review(review: Mapping[str, Any], fmt: str) -> str | bytes:
     if fmt == "html":
         from align.reports.templates.html import review_html
 
-        return review_html(review)
+        return review_html(review, review_tables(review))
     if fmt == "md":
         return review_markdown(review)
     if fmt == "xlsx":

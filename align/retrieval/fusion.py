@@ -20,6 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from align.errors import ModelError
+from align.paths import SHIPPED_DATA, data_root, fitted_file
 from align.retrieval.features import FEATURES, standardise_rows
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ METHOD_SPECS: dict[str, tuple[tuple[str, ...], tuple[float, ...] | None, bool]] 
     "hybrid": (FEATURES, None, True),
 }
 METHODS = tuple(METHOD_SPECS)
-DEFAULT_FUSION_PATH = Path(__file__).resolve().parents[1] / "data" / "fusion.json"
+FUSION_FILE = "fusion.json"           # in the data directory, else the shipped default (align/paths.py)
 # Before any fitting: equal weights and a sigmoid that keeps the order.
 _PRIOR_CALIBRATION = (4.0, -4.0)
 
@@ -138,7 +139,7 @@ def _fit_platt(groups, scorer: MethodScorer) -> tuple[float, float]:
 
 def load_fusion(model_id: str, path: str | Path | None = None) -> Fusion:
     """The fitted fusion for `model_id` (a file holds one entry per model), else the prior."""
-    path = Path(path) if path else DEFAULT_FUSION_PATH
+    path = Path(path) if path else fitted_file(FUSION_FILE)
     if path.is_file():
         entries = json.loads(path.read_text(encoding="utf-8")).get("models", [])
         for entry in entries:
@@ -152,13 +153,15 @@ def load_fusion(model_id: str, path: str | Path | None = None) -> Fusion:
 
 
 def save_fusions(fusions: list[Fusion], path: str | Path | None = None) -> None:
-    """Write fitted fusions, keeping entries of other models already in the file."""
+    """Write fitted fusions to `path` (default: the data directory), keeping the entries of other
+    models in force (the file's, else the shipped defaults')."""
     from align.output import write_atomic
 
-    path = Path(path) if path else DEFAULT_FUSION_PATH
+    path = Path(path) if path else data_root() / FUSION_FILE
+    source = path if path.is_file() else SHIPPED_DATA / FUSION_FILE
     kept = []
-    if path.is_file():
+    if source.is_file():
         new = {f.model_id for f in fusions}
-        kept = [e for e in json.loads(path.read_text(encoding="utf-8")).get("models", []) if e["model_id"] not in new]
+        kept = [e for e in json.loads(source.read_text(encoding="utf-8")).get("models", []) if e["model_id"] not in new]
     write_atomic(path, json.dumps({"models": [f.to_json() for f in fusions] + kept}, ensure_ascii=False,
                                   indent=2) + "\n")

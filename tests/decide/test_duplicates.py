@@ -8,10 +8,11 @@ from align.decide import pairs
 from align.decide.duplicates import (CANDIDATE_FLOOR, EXACT, NEAR, PARAPHRASE, WITHIN_FLOOR,
                                      candidates, find_pairs, kind_of, mutual_rank, plan_duplicates, plan_ranks,
                                      words)
-from align.decide.labels import read_pair_labels
+from align.decide.labels import PAIRS_FILE, read_pair_labels
 from align.decide.logistic import Logistic
 from align.decide.pairs import PairModel, PairText
 from align.index import VectorStore
+from align.paths import eval_dir
 
 from tests.handmade import make_plan
 
@@ -160,7 +161,7 @@ def _labelled(session, keep):
     from align.evaluate import find_task
 
     out = []
-    for label in read_pair_labels():
+    for label in read_pair_labels(eval_dir() / PAIRS_FILE):
         if label.duplicate and keep(label):
             tasks = [find_task(session.corpus.document(plan).tasks, anchor, occ) for plan, anchor, occ in
                      (label.a, label.b)]

@@ -13,12 +13,16 @@ from align.errors import PlanAlignError
 from align.index import VectorStore
 from align.reports.gaps import gap_report
 from align.reports.matrix import coverage_matrix
-from align.reports.review import assemble_review, render_review, review_markdown, write_review
-from align.reports.templates.html import review_html
+from align.reports.review import assemble_review, render_review, review_markdown, review_tables, write_review
+from align.reports.templates import html
 
 from tests.handmade import MODEL, applicability_of, evidence_for, make_plan, make_ref
 
 from .conftest import CELLS, PLAN_TEXTS, assessment
+
+def _html(review) -> str:
+    return html.review_html(review, review_tables(review))
+
 
 HOSTILE = 'Lắp <script>alert("x")</script> camera & "đèn" ở thôn Đông'
 
@@ -83,7 +87,7 @@ def test_assemble_review_keeps_each_clause_state(review):
 
 
 def test_review_html_parses_and_is_self_contained(review):
-    page = review_html(review)
+    page = _html(review)
     parser = _parsed(page)
     assert parser.tags[0] == "html" and "style" in parser.tags and parser.scripts == 1
     assert not [link for link in parser.links if re.match(r"(?i)(https?:)?//", link)]
@@ -91,30 +95,30 @@ def test_review_html_parses_and_is_self_contained(review):
 
 
 def test_review_html_contains_heatmap_with_plan_highlighted(review):
-    page = review_html(review)
+    page = _html(review)
     assert "heatmap" in _parsed(page).ids
     assert re.search(r'<tr class="this-plan"><th[^>]*>Xã A', page)
 
 
 def test_review_html_escapes_document_text(review):
-    page = review_html(review)
+    page = _html(review)
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
 
 
 def test_review_html_declares_utf8_and_keeps_vietnamese(review):
-    page = review_html(review)
+    page = _html(review)
     assert '<meta charset="utf-8">' in page and "thôn Đông" in page
 
 
 def test_review_html_shows_each_state_as_a_tag(review):
-    page = review_html(review)
+    page = _html(review)
     for css, shown in (("covered", "covered"), ("weak", "weak"), ("gap", "gap"),
                        ("not_applicable", "not applicable")):
         assert f'<span class="tag {css}">{shown}</span>' in page
 
 
 def test_review_html_marks_heatmap_cells_with_weak_coverage(review):
-    assert 'class="cell has-weak"' in review_html(review)
+    assert 'class="cell has-weak"' in _html(review)
 
 
 def test_review_markdown_has_every_section(review):
@@ -147,23 +151,3 @@ def test_write_review_leaves_no_temp_file(review, tmp_path):
 def test_write_review_rejects_unknown_suffix(review, tmp_path):
     with pytest.raises(PlanAlignError, match="unknown report format"):
         write_review(review, tmp_path / "r.pdf")
-
-
-def test_build_review_on_the_mini_corpus_names_its_reference(mini_session):
-    from align.reports.review import build_review
-
-    review = build_review(mini_session, "xa-an-phu")
-    assert review["ref"] == "ref-mini" and review["refs"] == ["ref-mini"]
-    assert len(review["tasks"]) == len(mini_session.corpus.document("xa-an-phu").tasks)
-    assert [p["plan"] for p in review["matrix"]["plans"] if p["highlight"]] == ["xa-an-phu"]
-
-
-@pytest.mark.corpus
-def test_review_of_binh_giang_heatmap_has_every_corpus_plan(real_session):
-    from align.reports.review import build_review
-
-    review = build_review(real_session, "binh-giang-khcn-2026")
-    page = review_html(review)
-    rows = re.findall(r"<tr(?: class=\"this-plan\")?><th class=\"plan\"", page)
-    assert len(rows) == len(real_session.corpus.plans()) == 5
-    assert page.count('class="this-plan"') == 1 and review["refs"] == ["nq57", "nq03"]

@@ -140,11 +140,10 @@ def _cards(review: Mapping[str, Any]) -> str:
                                            for k, label in figures) + "</div>"
 
 
-def review_html(review: Mapping[str, Any]) -> str:
-    from align.reports.review import review_tables
-
+def review_html(review: Mapping[str, Any], tables: Sequence[tuple[str, str, Sequence[str], list]]) -> str:
+    """The page of `review`; `tables` are its (key, title, columns, rows), as review.review_tables gives them."""
     plan = review["plan"]
-    tables = {t[0]: t for t in review_tables(review)}
+    tables = {t[0]: t for t in tables}
     sections = []
     for key in HTML_ORDER:
         _, title, columns, rows = tables[key]
