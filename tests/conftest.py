@@ -62,17 +62,12 @@ def e5():
 
 
 @pytest.fixture(scope="session")
-def real_index_dir(tmp_path_factory) -> Path:
-    """Where the real corpus's e5 index lives for this test run (built once, by whoever needs it first)."""
-    return tmp_path_factory.mktemp("real-index")
-
-
-@pytest.fixture(scope="session")
-def real_api(real_index_dir, corpus_dir):
-    """A PlanAlign over the real corpus with its index in a temp dir (built once per test run)."""
+def real_api(corpus_dir):
+    """A PlanAlign over the real corpus with its index where PlanAlign puts it by default, in the
+    test run's cache: built once per run, by whoever needs it first (the README's example too)."""
     from align.api import PlanAlign
 
-    return PlanAlign(corpus_dir, index_dir=real_index_dir)
+    return PlanAlign(corpus_dir)
 
 
 @pytest.fixture(scope="session")
