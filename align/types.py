@@ -6,7 +6,7 @@ index and the reports without anyone mutating it behind the others' back.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 # Block kinds produced by the structural parser.
@@ -261,8 +261,3 @@ def clause_item(clause_id: str, fields: Mapping[str, str] | None = None) -> str:
     if parts[0] == "P" and len(parts) >= 4:
         return ".".join(parts[:3])
     return parts[0] if len(parts) > 1 else clause_id
-
-
-def to_dict(record: Any) -> dict[str, Any]:
-    """A JSON-ready dict of a record (tuples become lists, mappings plain dicts)."""
-    return asdict(record)

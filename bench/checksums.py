@@ -20,7 +20,11 @@ import shutil
 import statistics
 import tempfile
 import time
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))     # bench.synth, run as a script
 
 
 def _files(build: Path) -> list[Path]:
@@ -69,7 +73,7 @@ def build_synthetic(index_dir: Path, n: int) -> None:
 
     from align.corpus import Corpus
     from align.corpus_index import CorpusIndex
-    from align.synth import write_synthetic_corpus
+    from bench.synth import write_synthetic_corpus
     from bench.stages import _Instant
 
     corpus_dir = index_dir.parent / f"corpus-{n}"

@@ -57,7 +57,7 @@ def build(work: Path, n: int, seed: int, sample: int):
     from align.corpus import Corpus
     from align.corpus_index import CorpusIndex
     from align.embed.cache import encode_cached
-    from align.synth import read_sidecar, write_synthetic_corpus
+    from bench.synth import read_sidecar, write_synthetic_corpus
     from align.text.normalize import fold
     from bench.run import RealVectors, task_vectors, use_cache_root
 

@@ -66,7 +66,7 @@ def disk(index_dir: Path) -> dict:
 
 
 def run_size(n: int, source, work: Path, seed: int) -> dict:
-    from align.synth import write_synthetic_corpus
+    from bench.synth import write_synthetic_corpus
 
     corpus_dir, index_dir = work / f"corpus-{n}", work / f"index-{n}"
     os.environ["PLAN_ALIGN_CACHE"] = str(work / f"cache-{n}")

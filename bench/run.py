@@ -84,7 +84,7 @@ def task_vectors(texts: list[str], base_of: list[str], real: RealVectors, calibr
 def run_size(n: int, args, source, real: RealVectors, work: Path, state: dict) -> dict:
     from align.corpus import Corpus
     from align.session import Session
-    from align.synth import edit_text, read_sidecar, sentence_pools, write_synthetic_corpus
+    from bench.synth import edit_text, read_sidecar, sentence_pools, write_synthetic_corpus
     from align.text.normalize import fold
     from align.text.segment import default_cache
     from bench.vectors import ReplayEmbedder, calibrated_vectors

@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))     # bench.synth, run as a script
+
 from align.text.normalize import normalize_text
 from align.text.segment import SegmentCache
 
@@ -41,7 +44,7 @@ def corpus_sentences(corpus: Path) -> list[str]:
 def task_like_texts(corpus: Path, n: int, seed: int = 0) -> list[str]:
     """`n` distinct edited task sentences of the corpus (plans and reference clauses)."""
     from align.corpus import Corpus
-    from align.synth import edit_text, sentence_pools
+    from bench.synth import edit_text, sentence_pools
 
     pools = sentence_pools(Corpus(corpus))
     bases = [*pools["task"], *pools["target"]]

@@ -212,7 +212,7 @@ def growth(corpus_cls, source, root: Path, n_plans: int, embedder, index_dir: Pa
     plan's vectors to the loaded task store (VectorStore.add) and save it."""
     from align.corpus_index import CorpusIndex, task_records
     from align.embed.cache import EmbeddingCache, encode_cached
-    from align.synth import write_synthetic_corpus
+    from bench.synth import write_synthetic_corpus
     from align.text.segment import default_cache
 
     added = write_synthetic_corpus(source, root, n_plans + 1, seed=seed, start=n_plans)

@@ -113,10 +113,3 @@ def parse_document(text: str, *, doc_id: str, path: str = "", title: str = "",
         id=doc_id, path=path, title=title or guess_title(blocks), level=level, kind=kind,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(), blocks=blocks,
         clauses=clauses, tasks=tasks, citations=tuple(citations), meta=meta)
-
-
-def parse_source(source: Any, *, doc_id: str, title: str = "", level: str | None = None,
-                 kind: str | None = None, known: Mapping[str, str] | None = None) -> Document:
-    """parse_document for an align.ingest.read.SourceText (its text, raw and path)."""
-    return parse_document(source.text, doc_id=doc_id, path=source.path, title=title, level=level,
-                          kind=kind, raw=source.raw, known=known)

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 NQ57 = "nq57"
 NQ03 = "nq03"
 GENERIC = "generic"
-SCHEMES = (NQ57, NQ03, GENERIC)
 
 _LETTER_ID = re.compile(r"\.[a-zđ]$")
 

@@ -41,7 +41,6 @@ _SEPARATOR = re.compile(r"^:?-{3,}:?$")
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?$")
 _NUMBER_HEADERS = {"tt", "stt", "số tt", "số thứ tự", "thứ tự"}
-_END_PUNCT = ".;:!?"
 _MAX_HEADER_WORDS = 10
 
 

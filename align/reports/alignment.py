@@ -49,15 +49,3 @@ def alignment_rows(alignment: Alignment) -> list[dict[str, Any]]:
                          "rank": ranks[m["doc"]], "clause_id": m["clause_id"], "score": m["score"],
                          "heading": m["heading"], "terms": m["terms"]})
     return rows
-
-
-def best_rows(alignment: Alignment) -> list[dict[str, Any]]:
-    """One row per task: its best clause in each reference (the reviewer's overview)."""
-    rows = []
-    for item in alignment.tasks:
-        row: dict[str, Any] = {"task_id": item.task.id, "kind": item.task.kind, "task": item.task.text}
-        for ref in alignment.refs:
-            best = item.matches.get(ref.id, ())
-            row[ref.id] = f"{best[0].clause_id} ({best[0].score:.2f})" if best else ""
-        rows.append(row)
-    return rows

@@ -226,8 +226,3 @@ def compute_features(inputs: PairInputs, tasks: Sequence[UnitView], clauses: Seq
         "neighbour_bm25": inputs.neighbour_bm25,
     }
     return {k: np.asarray(v, dtype=np.float32) for k, v in feats.items()}
-
-
-def stack(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
-    """(T*C) x F design matrix in row-major pair order."""
-    return np.stack([features[n].ravel() for n in names], axis=1)

@@ -9,7 +9,7 @@ import pytest
 
 from align.errors import InputError
 from align.parse.citations import known_from_manifest
-from align.parse.document import guess_level, parse_document, parse_source
+from align.parse.document import guess_level, parse_document
 from align.parse.structure import parse_blocks
 from align.text.normalize import normalize_text
 
@@ -80,13 +80,6 @@ def test_parse_document_non_commune_text_is_a_reference():
     doc = parse_document(text, doc_id="ref")
     assert (doc.kind, doc.level, doc.tasks) == ("reference", "central", ())
     assert doc.clauses and all(c.doc_id == "ref" for c in doc.clauses)
-
-
-def test_parse_source_reads_text_raw_and_path():
-    read = pytest.importorskip("align.ingest.read")
-    doc = parse_source(read.read_text(FIXTURE), doc_id="an-hoa")
-    assert doc.path == str(FIXTURE)
-    assert [t.id for t in doc.tasks] == [t.id for t in fixture_document().tasks]
 
 
 @pytest.mark.corpus

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from align.corpus import Corpus
-from align.synth import (drop_words, edit_text, read_sidecar, reorder_clauses, swap_abbreviation, swap_synonym,
+from bench.synth import (drop_words, edit_text, read_sidecar, reorder_clauses, swap_abbreviation, swap_synonym,
                          write_synthetic_corpus)
 from align.text.normalize import fold
 
