@@ -73,22 +73,29 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def test_find_cycle_reports_a_cycle_hidden_in_a_function(tmp_path):
+def _package(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A package `pkg` in tmp_path with these modules (name -> source)."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("from pkg import b\n")
-    (pkg / "b.py").write_text("def f():\n    from pkg.a import x\n")
+    for name, source in {"__init__": "", **files}.items():
+        (pkg / f"{name}.py").write_text(source)
+    return pkg
+
+
+def test_find_cycle_reports_a_cycle_hidden_in_a_function(tmp_path):
+    pkg = _package(tmp_path, {"a": "from pkg import b\n", "b": "def f():\n    from pkg.a import x\n"})
     assert find_cycle(import_graph(pkg)) == ["pkg.a", "pkg.b", "pkg.a"]
 
 
 def test_import_graph_ignores_type_checking_imports(tmp_path):
-    pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("from pkg import b\n")
-    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import x\n")
+    pkg = _package(tmp_path, {"a": "from pkg import b\n",
+                              "b": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import x\n"})
     assert find_cycle(import_graph(pkg)) is None
+
+
+def test_import_graph_counts_from_package_import_module_as_the_module(tmp_path):
+    pkg = _package(tmp_path, {"a": "from pkg import b\n", "b": ""})
+    assert import_graph(pkg)["pkg.a"] == {"pkg.b"}
 
 
 def test_package_has_no_import_cycle():
