@@ -59,11 +59,9 @@ def screenshot(html: Path, png: Path, width: int = 1400, height: int = 2000) -> 
 
 
 def build_report(plan: str, out: Path, corpus: str | None, index_dir: str | None) -> Path:
-    from align.reports.review import build_review, write_review
-    from align.session import Session
+    from align import PlanAlign
 
-    session = Session(corpus, index_dir=index_dir, progress=False)
-    return write_review(build_review(session, plan), out)
+    return PlanAlign(corpus, index_dir=index_dir).review(plan).write(out)
 
 
 def main() -> None:
