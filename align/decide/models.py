@@ -7,7 +7,6 @@ clauses it ranks first; a duplicate is a pair above cosine 0.93) keep every comm
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +18,13 @@ from align.decide.orphans import OrphanModel
 from align.decide.pairs import PairModel
 from align.decide.serves import ServesModel
 from align.errors import ModelError
+from align.fitted import entry_for, write_entries
 from align.paths import SHIPPED_DATA, data_root, fitted_file
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+WHAT = "decision models"
 DECISIONS_FILE = "decisions.json"     # in the data directory, else the shipped default (align/paths.py)
 
 
@@ -66,42 +67,16 @@ class Decisions:
             raise ModelError(f"malformed decision models ({exc})") from exc
 
 
-def _entries(path: Path) -> list[dict]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: unreadable decision models ({exc})") from exc
-    if not isinstance(data, dict) or not all(isinstance(e, dict) and "model_id" in e for e in data.get("models", [])):
-        raise ModelError(f"{path}: malformed decision models (no list of entries with a model_id)")
-    if data.get("format") != FORMAT_VERSION:
-        raise ModelError(f"{path}: decision models of format {data.get('format')}, expected {FORMAT_VERSION}")
-    return data.get("models", [])
-
-
 def load_decisions(model_id: str, path: str | Path | None = None) -> Decisions:
     """The decisions fitted for `model_id`, else those of the first model in the file, else the priors."""
-    path = Path(path) if path else fitted_file(DECISIONS_FILE)
-    if not path.is_file():
+    entry = entry_for(Path(path) if path else fitted_file(DECISIONS_FILE), model_id, WHAT, FORMAT_VERSION)
+    if entry is None:
         log.warning("no fitted decision models (run `plan-align eval --fit`); using the priors")
         return Decisions.prior(model_id)
-    entries = _entries(path)
-    for entry in entries:
-        if entry["model_id"] == model_id:
-            return Decisions.from_json(entry)
-    if entries:
-        log.warning("no decision models fitted for %s; using those of %s", model_id, entries[0]["model_id"])
-        return Decisions.from_json(entries[0])
-    return Decisions.prior(model_id)
+    return Decisions.from_json(entry)
 
 
 def save_decisions(decisions: list[Decisions], path: str | Path | None = None) -> None:
-    """Write fitted decisions to `path` (default: the data directory), keeping the entries of other
-    models in force (the file's, else the shipped defaults')."""
-    from align.output import write_atomic
-
-    path = Path(path) if path else data_root() / DECISIONS_FILE
-    source = path if path.is_file() else SHIPPED_DATA / DECISIONS_FILE
-    new = {d.model_id for d in decisions}
-    kept = [e for e in _entries(source) if e["model_id"] not in new] if source.is_file() else []
-    body = {"format": FORMAT_VERSION, "models": [d.to_json() for d in decisions] + kept}
-    write_atomic(path, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    """Write fitted decisions to `path` (default: the data directory), keeping the other models' entries."""
+    write_entries(Path(path) if path else data_root() / DECISIONS_FILE, [d.to_json() for d in decisions],
+                  SHIPPED_DATA / DECISIONS_FILE, WHAT, FORMAT_VERSION)

@@ -11,7 +11,6 @@ thing for every plan.
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from align.errors import ModelError
+from align.fitted import entry_for, write_entries
 from align.paths import SHIPPED_DATA, data_root, fitted_file
 from align.retrieval.features import FEATURES, standardise_rows
 
@@ -139,29 +139,14 @@ def _fit_platt(groups, scorer: MethodScorer) -> tuple[float, float]:
 
 def load_fusion(model_id: str, path: str | Path | None = None) -> Fusion:
     """The fitted fusion for `model_id` (a file holds one entry per model), else the prior."""
-    path = Path(path) if path else fitted_file(FUSION_FILE)
-    if path.is_file():
-        entries = json.loads(path.read_text(encoding="utf-8")).get("models", [])
-        for entry in entries:
-            if entry["model_id"] == model_id:
-                return Fusion.from_json(entry)
-        if entries:
-            log.warning("no fusion weights fitted for %s; using those of %s", model_id, entries[0]["model_id"])
-            return Fusion.from_json(entries[0])
-    log.warning("no fitted fusion weights (run `plan-align eval --fit`); scores are uncalibrated")
-    return Fusion.prior(model_id)
+    entry = entry_for(Path(path) if path else fitted_file(FUSION_FILE), model_id, "fusion weights")
+    if entry is None:
+        log.warning("no fitted fusion weights (run `plan-align eval --fit`); scores are uncalibrated")
+        return Fusion.prior(model_id)
+    return Fusion.from_json(entry)
 
 
 def save_fusions(fusions: list[Fusion], path: str | Path | None = None) -> None:
-    """Write fitted fusions to `path` (default: the data directory), keeping the entries of other
-    models in force (the file's, else the shipped defaults')."""
-    from align.output import write_atomic
-
-    path = Path(path) if path else data_root() / FUSION_FILE
-    source = path if path.is_file() else SHIPPED_DATA / FUSION_FILE
-    kept = []
-    if source.is_file():
-        new = {f.model_id for f in fusions}
-        kept = [e for e in json.loads(source.read_text(encoding="utf-8")).get("models", []) if e["model_id"] not in new]
-    write_atomic(path, json.dumps({"models": [f.to_json() for f in fusions] + kept}, ensure_ascii=False,
-                                  indent=2) + "\n")
+    """Write fitted fusions to `path` (default: the data directory), keeping the other models' entries."""
+    write_entries(Path(path) if path else data_root() / FUSION_FILE, [f.to_json() for f in fusions],
+                  SHIPPED_DATA / FUSION_FILE, "fusion weights")

@@ -1,0 +1,54 @@
+"""Files of fitted entries, one per embedding model: the fusion weights, the decision models.
+
+What is fitted on the labels depends on the embedding model's cosines, so each file holds one
+entry per model id. `eval --fit` writes to the data directory and keeps the other models'
+entries in force (the file's own, else the shipped read-only defaults' in align/data/).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from align.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+def read_entries(path: Path, what: str, version: int | None = None) -> list[dict]:
+    """The entries of a fitted file; a file that cannot be read or is of another format is a ModelError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: unreadable {what} ({exc})") from exc
+    entries = data.get("models", []) if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "model_id" in e for e in entries):
+        raise ModelError(f"{path}: malformed {what} (no list of entries with a model_id)")
+    if version is not None and data.get("format") != version:
+        raise ModelError(f"{path}: {what} of format {data.get('format')}, expected {version}")
+    return entries
+
+
+def entry_for(path: Path, model_id: str, what: str, version: int | None = None) -> dict | None:
+    """The entry fitted for `model_id`, else (with a warning) the file's first, else None."""
+    if not path.is_file():
+        return None
+    entries = read_entries(path, what, version)
+    for entry in entries:
+        if entry["model_id"] == model_id:
+            return entry
+    if entries:
+        log.warning("no %s fitted for %s; using those of %s", what, model_id, entries[0]["model_id"])
+        return entries[0]
+    return None
+
+
+def write_entries(path: Path, fresh: list[dict], shipped: Path, what: str, version: int | None = None) -> None:
+    """Write `fresh` entries to `path`, keeping the other models' entries in force."""
+    from align.output import write_atomic
+
+    source = path if path.is_file() else shipped
+    new = {e["model_id"] for e in fresh}
+    kept = [e for e in read_entries(source, what, version) if e["model_id"] not in new] if source.is_file() else []
+    body = ({"format": version} if version is not None else {}) | {"models": fresh + kept}
+    write_atomic(path, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
