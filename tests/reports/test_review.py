@@ -106,19 +106,35 @@ def test_review_html_declares_utf8_and_keeps_vietnamese(review):
     assert '<meta charset="utf-8">' in page and "thôn Đông" in page
 
 
-def test_review_html_shows_each_state_as_a_tag(review):
+def test_review_html_shows_each_state_as_a_tag_in_vietnamese(review):
     page = review_html(review)
-    for css, shown in (("covered", "covered"), ("weak", "weak"), ("gap", "gap"),
-                       ("not_applicable", "not applicable")):
+    for css, shown in (("covered", "đã đáp ứng"), ("weak", "cần xem lại"), ("gap", "còn thiếu"),
+                       ("not_applicable", "không thuộc cấp xã")):
         assert f'<span class="tag {css}">{shown}</span>' in page
+
+
+def test_review_html_in_english_shows_english_states(review):
+    page = review_html(review, "en")
+    assert '<html lang="en">' in page and '<span class="tag not_applicable">not applicable</span>' in page
+
+
+def test_review_html_is_vietnamese_by_default(review):
+    page = review_html(review)
+    assert '<html lang="vi">' in page and "Nội dung còn thiếu" in page and ">Gaps" not in page
 
 
 def test_review_html_marks_heatmap_cells_with_weak_coverage(review):
     assert 'class="cell has-weak"' in review_html(review)
 
 
-def test_review_markdown_has_every_section(review):
+def test_review_markdown_in_vietnamese_translates_titles_headers_and_dates(review):
     text = review_markdown(review)
+    assert "## Tổng hợp" in text and "| Mục | Trạng thái |" in text and "còn thiếu" in text
+    assert re.search(r"lập ngày \d\d/\d\d/\d{4} \d\d:\d\d", text)
+
+
+def test_review_markdown_in_english_has_every_section(review):
+    text = review_markdown(review, "en")
     for title in ("Summary", "Coverage of REF by item", "Gaps", "Every REF clause: state and evidence",
                   "Orphan tasks", "Duplicate tasks", "Coverage matrix"):
         assert f"## {title}" in text
@@ -133,15 +149,52 @@ def test_render_review_json_round_trips(review):
 def test_write_review_xlsx_has_one_sheet_per_table(review, tmp_path):
     from openpyxl import load_workbook
 
-    book = load_workbook(write_review(review, tmp_path / "r.xlsx"))
+    book = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))
     assert book.sheetnames == ["Summary", "Items", "Tasks", "Gaps", "Clauses", "Orphans", "Duplicates", "Matrix"]
     assert book["Tasks"].cell(row=1, column=2).value == "task"
     assert HOSTILE in [c.value for c in book["Tasks"]["B"]]
 
 
+def test_write_review_xlsx_is_vietnamese_by_default(review, tmp_path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(write_review(review, tmp_path / "r.xlsx"))
+    assert book.sheetnames[:3] == ["Tổng hợp", "Theo nhóm", "Nhiệm vụ"]
+    clauses = book["Từng mục"]
+    assert clauses.cell(row=1, column=2).value == "Trạng thái"
+    assert {c.value for c in clauses["B"][1:]} == {"đã đáp ứng", "cần xem lại", "còn thiếu", "không thuộc cấp xã"}
+
+
+def test_write_review_xlsx_fills_states_with_their_colours(review, tmp_path):
+    from openpyxl import load_workbook
+
+    from align.reports.colours import STATE_COLOURS
+
+    clauses = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))["Clauses"]
+    fills = {c.value: c.fill.fgColor.rgb[-6:].lower() for c in clauses["B"][1:]}
+    assert fills["gap"] == STATE_COLOURS["gap"] and fills["covered"] == STATE_COLOURS["covered"]
+
+
+def test_write_review_xlsx_paints_the_matrix_like_the_heatmap(review, tmp_path):
+    from openpyxl import load_workbook
+
+    from align.reports.colours import heat_hex
+
+    sheet = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))["Matrix"]
+    headers = [c.value for c in sheet[1]]
+    plan = review["matrix"]["plans"][0]
+    column = headers.index("III.1") + 1
+    assert sheet.cell(row=2, column=column).fill.fgColor.rgb[-6:].lower() == heat_hex(plan["items"]["III.1"])
+
+
 def test_write_review_leaves_no_temp_file(review, tmp_path):
     write_review(review, tmp_path / "r.html")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_write_review_rejects_an_unknown_language(review, tmp_path):
+    with pytest.raises(PlanAlignError, match="unknown language"):
+        write_review(review, tmp_path / "r.md", "fr")
 
 
 def test_write_review_rejects_unknown_suffix(review, tmp_path):
