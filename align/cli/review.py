@@ -112,20 +112,23 @@ def search(text: Annotated[str, typer.Argument(help="Free text to look for.")],
 
 @app.command()
 def report(plan: PlanArg,
-           out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .html, .md, .json or .xlsx.")],
+           out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .html, .md, .json, .xlsx or .docx.")],
            ref: Annotated[Optional[str], typer.Option("--ref", help="Reference for coverage and gaps (default: "
                                                       "nq57, else the corpus's first reference).",
                                                       show_default=False)] = None,
            threshold: ThresholdOpt = None, method: MethodOpt = None, corpus: CorpusOpt = None,
            model: ModelOpt = "e5", index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False,
+           lang: Annotated[str, typer.Option("--lang", help="Language of the report's labels: vi or en.")] = "vi",
            quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """The review report: summary, tasks with their best clauses, gaps, orphans, duplicates, heatmap."""
+    from align.i18n import check_lang
     from align.reports.review import build_review, review_format, write_review
 
     review_format(out)
+    check_lang(lang)
     session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
     review = build_review(session, plan, method=method, threshold=threshold, ref=ref)
-    path = write_review(review, out)
+    path = write_review(review, out, lang)
     s = review["summary"]
     typer.echo(f"{path}: {s['tasks']} tasks, {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps, "
                f"{s['orphans']} orphans, {s['duplicates']} duplicate pairs", err=True)

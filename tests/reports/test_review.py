@@ -2,43 +2,13 @@ import json
 import re
 from html.parser import HTMLParser
 
-import numpy as np
 import pytest
 
-from align.corpus_index import task_records
-from align.decide.duplicates import WITHIN_FLOOR, find_pairs
-from align.decide.models import Decisions
-from align.decide.peers import summarise
 from align.errors import PlanAlignError
-from align.index import VectorStore
-from align.reports.gaps import gap_report
-from align.reports.matrix import coverage_matrix
-from align.reports.review import assemble_review, render_review, review_markdown, write_review
+from align.reports.review import render_review, review_markdown, write_review
 from align.reports.templates.html import review_html
 
-from tests.handmade import MODEL, applicability_of, evidence_for, make_plan, make_ref
-
-from .conftest import CELLS, PLAN_TEXTS, assessment
-
-HOSTILE = 'Lắp <script>alert("x")</script> camera & "đèn" ở thôn Đông'
-
-
-@pytest.fixture()
-def review(small_corpus, ref):
-    """The small corpus's plan with two more tasks: a hostile text and its exact repeat (orphans both)."""
-    _, evidence, communes = small_corpus
-    plan = make_plan("xa-a-2026", PLAN_TEXTS + [HOSTILE, HOSTILE.lower()], "Xã A")
-    evidence = dict(evidence, **{plan.id: evidence_for(plan, ref, CELLS)})
-    second = evidence_for(plan, make_ref("ref2"), {(0, "III.7.1"): 0.3})
-    a = assessment(plan, evidence, communes, (second,))
-    records = task_records(plan)
-    vectors = np.eye(len(records), 8, dtype=np.float32)
-    vectors[-1] = vectors[-2]
-    pairs = find_pairs(records, vectors, VectorStore.build(records, vectors, "m"), lambda x, y: True,
-                       Decisions.prior("m").duplicates, {}, WITHIN_FLOOR)
-    matrix = coverage_matrix({pid: summarise(ev, applicability_of(ref)) for pid, ev in evidence.items()}, ref, MODEL, a.applicability,
-                             communes, plan.id)
-    return assemble_review(gap_report(a), a, pairs, matrix, "m")
+from .conftest import HOSTILE
 
 
 class _Collector(HTMLParser):
