@@ -44,7 +44,7 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
         tasks.append({"id": task.id, "kind": task.kind, "text": task.text, "section": task.section,
                       "heading_path": list(task.heading_path), "lead": task.fields.get(LEAD, ""),
                       "deadline": task.fields.get(DEADLINE, ""), "best": {ev.ref.id: _best(ev, i) for ev in scope},
-                      "orphan": task.id in orphan_ids})
+                      "orphan": task.id in orphan_ids, "reviewed": task.id in assessment.reviewed})
     summary = dict(gaps["summary"], duplicates=len(duplicates),
                    items=[{k: i[k] for k in ("item", "covered", "weak", "clauses", "share", "status")}
                           for i in gaps["items"]])
@@ -58,10 +58,11 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
 
 
 def build_review(session, plan: str, method: str | None = None, threshold: float | None = None,
-                 ref: str | None = None) -> dict[str, Any]:
+                 ref: str | None = None, reviews: Mapping | None = None) -> dict[str, Any]:
     """Assess the plan (and, for peer coverage and the heatmap, the whole corpus) and assemble the review.
 
-    `ref` defaults to NQ 57 when the corpus has it, else to its first reference document.
+    `ref` defaults to NQ 57 when the corpus has it, else to its first reference document; `reviews`
+    (the decisions in force for the plan) override the model (align/decide/assess.py).
     """
     from align.decide.assess import assess
     from align.decide.duplicates import plan_duplicates
@@ -71,7 +72,7 @@ def build_review(session, plan: str, method: str | None = None, threshold: float
     known_refs = [e.id for e in session.corpus.entries if e.kind == "reference"]
     if ref is None:
         ref = PRIMARY_REF if PRIMARY_REF in known_refs or not known_refs else known_refs[0]
-    a = assess(session, plan, ref, method, threshold)
+    a = assess(session, plan, ref, method, threshold, reviews)
     duplicates = plan_duplicates(session, a.plan)
     matrix = coverage_matrix(a.peers, a.ref, a.model, a.applicability, a.communes, highlight=a.plan.id)
     return assemble_review(gap_report(a), a, duplicates, matrix, session.embedder.model_id)
@@ -138,7 +139,8 @@ def review_tables(review: Mapping[str, Any], lang: str = i18n.DEFAULT
              "items": (ITEM_COLUMNS, list(review["items"])),
              "tasks": (task_columns(review), task_rows(review)),
              "gaps": (GAP_COLUMNS, list(review["gaps"])),
-             "clauses": (CLAUSE_COLUMNS, clause_table(review)),
+             "clauses": (CLAUSE_COLUMNS + (("reviewed",) if any(c.get("reviewed") for c in review["clauses"])
+                                           else ()), clause_table(review)),
              "orphans": (ORPHAN_COLUMNS, list(review["orphans"])),
              "duplicates": (DUPLICATE_COLUMNS, list(review["duplicate_rows"])),
              "matrix": (matrix_columns(review["matrix"]), matrix_rows(review["matrix"], lang))}
