@@ -16,6 +16,19 @@ ThresholdOpt = Annotated[Optional[float], typer.Option(
 PlanArg = Annotated[str, typer.Argument(help="A plan: corpus document id or file path.")]
 
 Section = tuple[str, Sequence[str], list[dict[str, Any]]]
+NoReviewsOpt = Annotated[bool, typer.Option("--no-reviews", help="The model's decisions alone, without the "
+                         "reviewers' ones (`plan-align review`).")]
+
+
+def _reviews(session, plan: str, off: bool):
+    """The reviewers' decisions in force for the plan (none when off, or when nothing was ever reviewed)."""
+    from align.reviews import ReviewStore
+
+    store = None if off else ReviewStore.existing()
+    if store is None:
+        return None
+    with store:
+        return store.current(session.corpus.resolve(plan).id)
 
 
 def _render_sections(sections: Sequence[Section], fmt: str, data: Any, out: Path | None) -> None:
@@ -39,15 +52,15 @@ def _render_sections(sections: Sequence[Section], fmt: str, data: Any, out: Path
 @app.command()
 def gaps(plan: PlanArg, ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
          fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False,
-         verbose: VerboseOpt = False) -> None:
+         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, no_reviews: NoReviewsOpt = False,
+         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Every clause of the reference with its state (covered, weak, gap, not applicable), items and orphans."""
     from align.decide.assess import assess
     from align.reports.gaps import CLAUSE_COLUMNS, ITEM_COLUMNS, ORPHAN_COLUMNS, clause_rows, gap_report
 
     _check_format(fmt)
     session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
-    report = gap_report(assess(session, plan, ref, method, threshold))
+    report = gap_report(assess(session, plan, ref, method, threshold, _reviews(session, plan, no_reviews)))
     s, cuts = report["summary"], report["cuts"]
     head = (f"{report['plan']['id']} against {ref}: {s['covered']}/{s['applicable']} applicable clauses covered "
             f"({s['weak']} weak), {s['gaps']} gaps, {s['not_applicable']} not for a commune, {s['orphans']} orphan "
@@ -119,7 +132,7 @@ def report(plan: PlanArg,
            threshold: ThresholdOpt = None, method: MethodOpt = None, corpus: CorpusOpt = None,
            model: ModelOpt = "e5", index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False,
            lang: Annotated[str, typer.Option("--lang", help="Language of the report's labels: vi or en.")] = "vi",
-           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+           no_reviews: NoReviewsOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """The review report: summary, tasks with their best clauses, gaps, orphans, duplicates, heatmap."""
     from align.i18n import check_lang
     from align.reports.review import build_review, review_format, write_review
@@ -127,7 +140,8 @@ def report(plan: PlanArg,
     review_format(out)
     check_lang(lang)
     session = _session(corpus, model, index_dir, no_rebuild, quiet, verbose)
-    review = build_review(session, plan, method=method, threshold=threshold, ref=ref)
+    review = build_review(session, plan, method=method, threshold=threshold, ref=ref,
+                          reviews=_reviews(session, plan, no_reviews))
     path = write_review(review, out, lang)
     s = review["summary"]
     typer.echo(f"{path}: {s['tasks']} tasks, {s['covered']}/{s['clauses']} clauses covered, {s['gaps']} gaps, "
@@ -154,3 +168,6 @@ def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: Meth
     data = coverage_matrix(plans, reference, cut, applicability(reference), plan_communes(session.corpus))
     _render_sections([(f"Coverage of {ref} (gap below support {cut.weak:.3f}, {source})", matrix_columns(data),
                        matrix_rows(data))], fmt, data, out)
+
+
+import align.cli.reviews  # noqa: E402,F401  (registers `plan-align review ...`)

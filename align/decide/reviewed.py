@@ -15,6 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from align.decide.evidence import PlanEvidence
+from align.i18n import date
 from align.types import COVERED, REJECT, SERVES_NONE, ClauseDecision, OrphanDecision, ReviewDecision
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def mark_clauses(clauses: Sequence[ClauseDecision], ev: PlanEvidence,
     out = list(clauses)
     for row, j, d in pairs:
         task = ev.plan.tasks[row].id
-        reason = f"reviewed: task {task} serves it ({d.reviewer}, {d.time[:10]})"
+        reason = f"reviewed: task {task} serves it ({d.reviewer}, {date(d.time, with_time=False)})"
         status = out[j].status if not out[j].applicability.commune else COVERED
         out[j] = dataclasses.replace(out[j], status=status, reviewed=True, reason=reason)
     return tuple(out)
@@ -95,6 +96,6 @@ def mark_orphans(found: Sequence[OrphanDecision], scope: Sequence[PlanEvidence],
         if marks and all(m is not None and m.action == SERVES_NONE for m in marks):
             who = marks[-1]
             o = dataclasses.replace(o, reviewed=True, reason=f"reviewed: serves no clause ({who.reviewer}, "
-                                                             f"{who.time[:10]})")
+                                                             f"{date(who.time, with_time=False)})")
         out.append(o)
     return tuple(out)

@@ -38,7 +38,11 @@ def _setup(document) -> None:
     for name in ("Normal", "Title", "Heading 1", "Heading 2"):
         style = document.styles[name]
         style.font.name = FONT
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)           # a theme font would win over Times New Roman
+        for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(script), FONT)
         style.font.size = Pt(SIZE if name == "Normal" else 14)
         if name != "Normal":
             style.font.bold = True
@@ -84,6 +88,8 @@ def add_table(document, headers: Sequence[str], rows: Sequence[Sequence[str]], w
     table.style = "Table Grid"
     table.autofit = False
     sizes = [Cm(TEXT_WIDTH_CM * w / sum(widths)) for w in widths]
+    for column, size in zip(table.columns, sizes):
+        column.width = size                             # the grid LibreOffice reads; cells' widths for Word
     header = table.rows[0]
     _repeat_header(header)
     for cell, text, size in zip(header.cells, headers, sizes):
