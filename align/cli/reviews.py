@@ -41,10 +41,13 @@ def review_add(plan: Annotated[str, typer.Argument(help="Plan: corpus id or file
     from align.errors import PlanAlignError
     from align.reviews import ReviewStore
 
-    document = Corpus(corpus).resolve(plan)
+    found_corpus = Corpus(corpus)
+    document = found_corpus.resolve(plan)
     found = next((t for t in document.tasks if t.id == task), None)
     if found is None:
         raise PlanAlignError(f"{document.id}: no task {task}")
+    if clause is not None and clause not in {c.id for c in found_corpus.document(ref).clauses}:
+        raise PlanAlignError(f"{ref}: no clause {clause}")
     with ReviewStore() as store:
         d = store.decide(document.id, found.id, found.text, ref, action, clause, _reviewer(reviewer))
     typer.echo(f"{d.plan_id} {d.task_id} {d.ref}: {d.action} {d.clause_id or ''} ({d.reviewer}, {d.time})", err=True)

@@ -22,17 +22,21 @@ def _document(path):
 
 
 def test_review_docx_is_a4_with_administrative_margins(docx_path):
-    from docx.shared import Cm
-
     section = _document(docx_path).sections[0]
-    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
-    assert section.left_margin == Cm(3.0) and section.right_margin == Cm(1.5)
-    assert section.top_margin == Cm(2.0) and section.bottom_margin == Cm(2.0)
+    cm = [round(x.cm, 1) for x in (section.page_width, section.page_height, section.left_margin,
+                                   section.right_margin, section.top_margin, section.bottom_margin)]
+    assert cm == [21.0, 29.7, 3.0, 1.5, 2.0, 2.0]
 
 
 def test_review_docx_uses_times_new_roman_13(docx_path):
     style = _document(docx_path).styles["Normal"]
     assert style.font.name == "Times New Roman" and style.font.size.pt == 13
+
+
+def test_review_docx_headings_use_times_new_roman_not_a_theme_font(docx_path):
+    fonts = _document(docx_path).styles["Heading 2"].element.rPr.rFonts
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}asciiTheme") is None
+    assert _document(docx_path).styles["Heading 2"].font.name == "Times New Roman"
 
 
 def test_review_docx_is_vietnamese_by_default(docx_path):
