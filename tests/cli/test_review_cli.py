@@ -121,4 +121,4 @@ def test_report_is_vietnamese_by_default(common, tmp_path):
     out = tmp_path / "review.html"
     assert CliRunner().invoke(app, ["report", "xa-an-phu", "--out", str(out)] + common).exit_code == 0
     page = out.read_text(encoding="utf-8")
-    assert '<html lang="vi">' in page and "Tổng hợp" in page
+    assert '<html lang="vi">' in page and "Nội dung còn thiếu" in page
