@@ -138,14 +138,27 @@ class PlanAlign:
                                                           method=method or DEFAULT_METHOD))
 
     def gaps(self, plan: str | Path, ref: str | None = None, method: str | None = None,
-             threshold: float | None = None) -> GapReport:
+             threshold: float | None = None, reviewed: bool = True) -> GapReport:
         """Every clause of `ref` with its state for `plan` (covered, weak, gap, not applicable), and the orphans.
 
-        `threshold` overrides the fitted support below which a clause is a gap.
+        `threshold` overrides the fitted support below which a clause is a gap; with `reviewed`, the
+        reviewers' decisions in the review memory (`reviews`) override the model's.
         """
         from align.decide.assess import assess
 
-        return GapReport(assess(self.session, str(plan), ref or self.default_ref(), method, threshold))
+        reviews = self.reviews_in_force(plan) if reviewed else None
+        return GapReport(assess(self.session, str(plan), ref or self.default_ref(), method, threshold, reviews))
+
+    def reviews_in_force(self, plan: str | Path) -> dict | None:
+        """The reviewers' decisions in force for `plan` ((task, ref) -> ReviewDecision); None when none were
+        ever recorded (reading never creates the review memory)."""
+        from align.reviews import FILE, ReviewStore
+
+        store = ReviewStore.existing(Path(self.data_dir) / FILE if self.data_dir else None)
+        if store is None:
+            return None
+        with store:
+            return store.current(self.corpus.resolve(str(plan)).id)
 
     def orphans(self, plan: str | Path, method: str | None = None) -> OrphanReport:
         """The tasks of `plan` that serve no clause of any reference."""
@@ -171,12 +184,12 @@ class PlanAlign:
         return DuplicateReport(document, tuple(pairs), across, model.threshold, near)
 
     def review(self, plan: str | Path, ref: str | None = None, method: str | None = None,
-               threshold: float | None = None) -> Review:
+               threshold: float | None = None, reviewed: bool = True) -> Review:
         """The review report: gaps with peer coverage, orphans, each task's best clauses, duplicates, heatmap."""
         from align.decide.duplicates import plan_duplicates
         from align.reports.review import assemble_review
 
-        report = self.gaps(plan, ref, method, threshold)
+        report = self.gaps(plan, ref, method, threshold, reviewed)
         a = report.assessment
         duplicates = plan_duplicates(self.session, a.plan)
         matrix = CoverageMatrix(a.ref, a.peers, a.model, a.cut_source, a.applicability, a.communes, a.plan.id)

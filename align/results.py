@@ -296,9 +296,9 @@ class Review(_Views):
     def sections(self) -> list[Section]:
         return [(title, columns, rows) for _, title, columns, rows in review_view.review_tables(self.data)]
 
-    def write(self, out: str | Path) -> Path:
-        """Render by the file's suffix (.html, .md, .json, .xlsx) and write it atomically."""
-        return review_view.write_review(self.data, out)
+    def write(self, out: str | Path, lang: str = "vi") -> Path:
+        """Render by the file's suffix (.html, .md, .json, .xlsx, .docx), labels in `lang`, written atomically."""
+        return review_view.write_review(self.data, out, lang)
 
 
 EVAL_COLUMNS = ("model", "method", "ref", "n", "hit@1", "hit@5", "mrr", "ndcg@5", "item@1", "auc_none", "n_none")

@@ -207,6 +207,7 @@ class ClauseDecision:
     evidence: tuple[Evidence, ...]
     reason: str
     applicability: Applicability
+    reviewed: bool = False              # a reviewer's decision (align/reviews.py) made this state
 
     @property
     def covered(self) -> bool:
@@ -221,6 +222,33 @@ class OrphanDecision:
     probability: float                  # probability that the task serves nothing
     nearest: tuple[tuple[str, str, float], ...]   # (reference id, clause id, score), best per reference
     reason: str
+    reviewed: bool = False              # a reviewer marked the task as serving no clause
+
+
+# What a reviewer can say about a task's clause of one reference (align/reviews.py).
+ACCEPT = "accept"                   # the proposed clause is the one the task serves
+REJECT = "reject"                   # the task does not serve this clause
+CHOOSE = "choose"                   # the task serves this other clause
+SERVES_NONE = "none"                # the task serves no clause of this reference
+UNDO = "undo"                       # takes back the decision named in `replaces`
+REVIEW_ACTIONS = (ACCEPT, REJECT, CHOOSE, SERVES_NONE)
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """One row of the review memory: never updated, only followed by later rows (the latest per
+    (plan, task, ref) wins; an `undo` row takes the one it names back)."""
+
+    uid: str                            # unique across stores, so an import adds each decision once
+    plan_id: str
+    task_id: str
+    task_hash: str                      # of the task's text when decided: an edited task is noticed
+    ref: str
+    action: str                         # one of REVIEW_ACTIONS, or UNDO
+    clause_id: str | None               # for accept, reject and choose
+    reviewer: str
+    time: str                           # ISO 8601, UTC
+    replaces: str | None = None         # uid of the decision in force before this row (for undo: the undone one)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,12 @@ def _isolated_cache(tmp_path_factory):
             os.environ[name] = value
 
 
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path_factory, monkeypatch):
+    """Review memory (the user's data directory) in a temp dir of its own for each test."""
+    monkeypatch.setenv("PLAN_ALIGN_DATA", str(tmp_path_factory.mktemp("plan-align-data")))
+
+
 @pytest.fixture()
 def mini_corpus(tmp_path) -> Path:
     """A private copy of the project's mini corpus (tests may edit it)."""

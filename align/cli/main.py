@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from align.cli import corpus, documents, evaluate, index, models, review
+from align.cli import corpus, documents, evaluate, index, models, review, reviews
 from align.errors import PlanAlignError
 
 
@@ -26,6 +26,9 @@ def build_app() -> typer.Typer:
                                help="The project's own embedding models (built, never downloaded)."),
                    {"build-base": models.build_base_cmd, "build": models.build_cmd, "list": models.list_cmd,
                     "pairs": models.pairs_cmd, "eval": models.eval_cmd}),
+        "review": (typer.Typer(no_args_is_help=True, help=reviews.HELP),
+                   {"add": reviews.review_add, "list": reviews.review_list, "export": reviews.review_export,
+                    "import": reviews.review_import, "undo": reviews.review_undo}),
     }
     for name, command in {"parse": documents.parse, "align": documents.align, "gaps": review.gaps,
                           "orphans": review.orphans, "duplicates": review.duplicates, "search": review.search,

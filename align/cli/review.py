@@ -14,18 +14,20 @@ ThresholdOpt = Annotated[Optional[float], typer.Option(
     "--threshold", help="Support below which a clause is a gap (default: the cut fitted by `plan-align eval "
     "--fit` on the coverage labels).", show_default=False)]
 PlanArg = Annotated[str, typer.Argument(help="A plan: corpus document id or file path.")]
+NoReviewsOpt = Annotated[bool, typer.Option("--no-reviews", help="The model's decisions alone, without the "
+                         "reviewers' ones (`plan-align review`).")]
 
 
 def gaps(plan: PlanArg, ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
          fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False,
-         verbose: VerboseOpt = False) -> None:
+         no_rebuild: NoRebuildOpt = False, out: OutOpt = None, no_reviews: NoReviewsOpt = False,
+         quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Every clause of the reference with its state (covered, weak, gap, not applicable), items and orphans."""
     from align.cli.output import show
 
     check_format(fmt)
     api = open_api(corpus, model, index_dir, no_rebuild, quiet, verbose)
-    show(api.gaps(plan, ref, method, threshold), fmt, out)
+    show(api.gaps(plan, ref, method, threshold, reviewed=not no_reviews), fmt, out)
 
 
 def orphans(plan: PlanArg, method: MethodOpt = None, fmt: FormatOpt = "table", corpus: CorpusOpt = None,
@@ -79,20 +81,24 @@ def search(text: Annotated[str, typer.Argument(help="Free text to look for.")],
 
 
 def report(plan: PlanArg,
-           out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .html, .md, .json or .xlsx.")],
+           out: Annotated[Path, typer.Option("--out", "-o", help="Report file: .html, .md, .json, .xlsx or .docx.")],
            ref: Annotated[Optional[str], typer.Option("--ref", help="Reference for coverage and gaps (default: "
                                                       "nq57, else the corpus's first reference).",
                                                       show_default=False)] = None,
            threshold: ThresholdOpt = None, method: MethodOpt = None, corpus: CorpusOpt = None,
            model: ModelOpt = "e5", index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False,
-           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+           lang: Annotated[str, typer.Option("--lang", help="Language of the report's labels: vi or en.")] = "vi",
+           no_reviews: NoReviewsOpt = False, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """The review report: summary, tasks with their best clauses, gaps, orphans, duplicates, heatmap."""
     from align.reports.review import review_format
 
+    from align.i18n import check_lang
+
     review_format(out)
+    check_lang(lang)
     api = open_api(corpus, model, index_dir, no_rebuild, quiet, verbose)
-    review = api.review(plan, ref=ref, method=method, threshold=threshold)
-    typer.echo(f"{review.write(out)}: {review.summary()}", err=True)
+    review = api.review(plan, ref=ref, method=method, threshold=threshold, reviewed=not no_reviews)
+    typer.echo(f"{review.write(out, lang)}: {review.summary()}", err=True)
 
 
 def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,

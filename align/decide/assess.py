@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Mapping
 
 from align.decide import coverage, orphans
 from align.decide.actors import actor_masks
@@ -17,7 +18,7 @@ from align.decide.coverage import CoverageModel
 from align.decide.evidence import PlanEvidence, score_plans
 from align.decide.peers import corpus_coverage, plan_communes, summarise
 from align.errors import PlanAlignError
-from align.types import Applicability, ClauseDecision, Document, OrphanDecision, PlanCoverage
+from align.types import Applicability, ClauseDecision, Document, OrphanDecision, PlanCoverage, ReviewDecision
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +35,8 @@ class Assessment:
     peers: dict[str, PlanCoverage]          # every corpus plan, and the plan itself when outside the corpus
     communes: dict[str, str]
     applicability: tuple[Applicability, ...]
+    reviewed: frozenset[str] = frozenset()  # tasks a reviewer's decision in force applies to
+    stale: tuple[ReviewDecision, ...] = ()  # decisions whose task's text is no longer in the plan
 
 
 def coverage_model(session, cut: float | None = None) -> tuple[CoverageModel, str]:
@@ -48,23 +51,34 @@ def coverage_model(session, cut: float | None = None) -> tuple[CoverageModel, st
 
 
 def assess(session, plan: str | Document, ref_id: str, method: str | None = None,
-           cut: float | None = None) -> Assessment:
-    """Decisions for `plan` (a corpus id, a file path or a Document) against the reference `ref_id`."""
+           cut: float | None = None, reviews: Mapping[tuple[str, str], ReviewDecision] | None = None) -> Assessment:
+    """Decisions for `plan` (a corpus id, a file path or a Document) against the reference `ref_id`.
+
+    `reviews` (the decisions in force for the plan, `ReviewStore.current`) override the model
+    (align/decide/reviewed.py)."""
     from align.align import DEFAULT_METHOD
+    from align.decide import reviewed
+    from align.reviews import for_plan
 
     method = method or DEFAULT_METHOD
     document = plan if isinstance(plan, Document) else session.corpus.resolve(plan)
     refs = session.corpus.references(None)
     ref = session.corpus.references([ref_id])[0]
     serves = session.decisions.serves
-    scope = tuple(score_plans(session.aligner, [document], r, method, serves)[document.id] for r in refs)
+    placed, stale = for_plan(reviews or {}, document)
+    scope = tuple(reviewed.override(score_plans(session.aligner, [document], r, method, serves)[document.id], placed)
+                  for r in refs)
     evidence = next(ev for ev in scope if ev.ref.id == ref.id)
     model, source = coverage_model(session, cut)
     rules = tuple(applicability(ref))
-    actors = actor_masks(document, ref, rules)
-    clauses = tuple(coverage.decide(evidence, model, rules, session.aligner.clause_idf(), actors))
-    found = tuple(orphans.decide(scope, session.decisions.orphans))
+    pairs = reviewed.chosen_pairs(evidence, placed)
+    actors = reviewed.unmask(actor_masks(document, ref, rules), pairs)
+    clauses = reviewed.mark_clauses(coverage.decide(evidence, model, rules, session.aligner.clause_idf(), actors),
+                                    evidence, pairs)
+    found = reviewed.mark_orphans(orphans.decide(scope, session.decisions.orphans), scope, placed)
     peers = dict(corpus_coverage(session, ref, method))
-    peers.setdefault(document.id, summarise(evidence, rules))
+    if placed or document.id not in peers:
+        peers[document.id] = summarise(evidence, rules)
     return Assessment(document, ref, method, evidence, scope, model, source, clauses, found, peers,
-                      plan_communes(session.corpus, [document]), rules)
+                      plan_communes(session.corpus, [document]), rules,
+                      frozenset(document.tasks[row].id for row, _ in placed), tuple(stale))

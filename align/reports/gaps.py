@@ -40,7 +40,8 @@ def _clause_row(a: Assessment, j: int, peers: Mapping[str, list[str]], same: Map
             "best_score": round(float(a.evidence.best[j]), 4) if len(a.plan.tasks) else 0.0,
             "tasks": [{"id": e.task_id, "text": e.text, "score": e.score} for e in d.evidence] if d.covered else [],
             "peer_coverage": len(covering), "peers": covering,
-            "same_commune": sorted(pid for pid, s in same.items() if s[j] in (COVERED, WEAK)), "gap_rank": None}
+            "same_commune": sorted(pid for pid, s in same.items() if s[j] in (COVERED, WEAK)), "gap_rank": None,
+            "reviewed": d.reviewed}
 
 
 def gap_report(a: Assessment) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def gap_report(a: Assessment) -> dict[str, Any]:
                "covered": counts[COVERED] + counts[WEAK], "clear": counts[COVERED], "weak": counts[WEAK],
                "gaps": counts[GAP], "not_applicable": counts[NOT_APPLICABLE],
                "applicable": len(clauses) - counts[NOT_APPLICABLE], "orphans": len(orphans),
-               "peer_plans": len(peers)}
+               "peer_plans": len(peers), "reviewed": len(a.reviewed)}
     return {"plan": {**plan_header(a.plan), "commune": a.communes.get(a.plan.id, a.plan.id)}, "ref": a.ref.id,
             "method": a.method, "cuts": {"weak": a.model.weak, "covered": a.model.covered, "source": a.cut_source},
             "threshold": a.model.weak, "threshold_source": a.cut_source, "summary": summary, "clauses": clauses,
@@ -82,7 +83,7 @@ def orphan_rows(a: Assessment) -> list[dict[str, Any]]:
                     "best_score": main[2] if main else 0.0, "best_clause": main[1] if main else None,
                     "nearest": [{"ref": r, "clause_id": c, "score": s} for r, c, s in o.nearest],
                     "lead": task.fields.get(LEAD, ""), "deadline": task.fields.get(DEADLINE, ""),
-                    "reason": o.reason})
+                    "reason": o.reason, "reviewed": o.reviewed})
     return out
 
 

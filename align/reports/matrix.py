@@ -60,19 +60,22 @@ def matrix_columns(matrix: Mapping[str, Any]) -> tuple[str, ...]:
     return ("plan", "commune", *[i["item"] for i in matrix["items"] if i["applicable"]], "total")
 
 
-def _cell(done: int, weak: int, applicable: int) -> str:
-    return f"{done}/{applicable}" + (f" ({weak} weak)" if weak else "")
+def _cell(done: int, weak: int, applicable: int, lang: str) -> str:
+    from align.i18n import t
+
+    return f"{done}/{applicable}" + (f" ({t('matrix.weak', lang, weak=weak)})" if weak else "")
 
 
-def matrix_rows(matrix: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per plan; each item cell reads 'covered/applicable', weak ones counted apart."""
+def matrix_rows(matrix: Mapping[str, Any], lang: str = "en") -> list[dict[str, Any]]:
+    """One row per plan; each item cell reads 'covered/applicable', weak ones counted apart (in `lang`:
+    English for the `matrix` command's machine-readable output, Vietnamese in the review report)."""
     rows = []
     for plan in matrix["plans"]:
         row: dict[str, Any] = {"plan": plan["plan"], "commune": plan["commune"],
-                               "total": _cell(plan["covered"], plan["weak"], plan["clauses"])}
+                               "total": _cell(plan["covered"], plan["weak"], plan["clauses"], lang)}
         for item in matrix["items"]:
             if item["applicable"]:
                 key = item["item"]
-                row[key] = _cell(plan["covered_items"][key], plan["weak_items"][key], item["applicable"])
+                row[key] = _cell(plan["covered_items"][key], plan["weak_items"][key], item["applicable"], lang)
         rows.append(row)
     return rows

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from align import i18n
 from align.errors import PlanAlignError
 from align.reports import tabular
 from align.decide.assess import Assessment
@@ -19,7 +20,7 @@ from align.decide.evidence import PlanEvidence
 from align.reports.duplicates import pair_rows, pair_to_json
 from align.types import DEADLINE, LEAD, DuplicatePair
 
-FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx"}
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx", ".docx": "docx"}
 
 
 def _best(scores: PlanEvidence | None, row: int) -> dict[str, Any] | None:
@@ -42,7 +43,7 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
         tasks.append({"id": task.id, "kind": task.kind, "text": task.text, "section": task.section,
                       "heading_path": list(task.heading_path), "lead": task.fields.get(LEAD, ""),
                       "deadline": task.fields.get(DEADLINE, ""), "best": {ev.ref.id: _best(ev, i) for ev in scope},
-                      "orphan": task.id in orphan_ids})
+                      "orphan": task.id in orphan_ids, "reviewed": task.id in assessment.reviewed})
     summary = dict(gaps["summary"], duplicates=len(duplicates),
                    items=[{k: i[k] for k in ("item", "covered", "weak", "clauses", "share", "status")}
                           for i in gaps["items"]])
@@ -55,21 +56,18 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
             "matrix": matrix}
 
 
-# -- flat views shared by Markdown, xlsx and HTML ---------------------------------------------
-SUMMARY_KEYS = (("tasks", "Tasks"), ("targets", "Targets (chỉ tiêu)"), ("clauses", "Reference clauses"),
-                ("applicable", "Clauses a commune can act on"), ("covered", "Clauses covered (clear or weak)"),
-                ("clear", "... clearly covered"), ("weak", "... weak evidence: to check"),
-                ("gaps", "Gaps (commune level)"), ("not_applicable", "Not for a commune (central bodies)"),
-                ("orphans", "Orphan tasks"),
-                ("duplicates", "Duplicate pairs"), ("peer_plans", "Peer plans compared"))
+# -- flat views shared by Markdown, xlsx, Word and HTML (labels from align/i18n.py) ---------
+SUMMARY_KEYS = ("tasks", "targets", "clauses", "applicable", "covered", "clear", "weak", "gaps", "not_applicable",
+                "orphans", "duplicates", "peer_plans", "reviewed")
 
 
-def summary_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
+def summary_rows(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> list[dict[str, Any]]:
     s = review["summary"]
-    rows = [{"figure": label, "value": s[key]} for key, label in SUMMARY_KEYS if key in s]
+    rows = [{"figure": i18n.t(f"fig.{key}", lang), "value": s[key]} for key in SUMMARY_KEYS if key in s]
     cuts = review["cuts"]
-    rows.append({"figure": "Decision cuts (support)",
-                 "value": f"gap below {cuts['weak']:.3f}, covered from {cuts['covered']:.3f} ({cuts['source']})"})
+    rows.append({"figure": i18n.t("fig.cuts", lang),
+                 "value": i18n.t("fig.cuts_value", lang, weak=f"{cuts['weak']:.3f}", covered=f"{cuts['covered']:.3f}",
+                                 source=cuts["source"])})
     return rows
 
 
@@ -77,7 +75,7 @@ def task_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for t in review["tasks"]:
         row = {"id": t["id"], "kind": t["kind"], "task": t["text"], "lead": t["lead"], "deadline": t["deadline"],
-               "orphan": "yes" if t["orphan"] else ""}
+               "orphan": t["orphan"], "reviewed": t.get("reviewed", False)}
         for ref in review["refs"]:
             best = t["best"].get(ref)
             row[f"{ref}_clause"] = best["clause_id"] if best else ""
@@ -88,7 +86,8 @@ def task_rows(review: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def task_columns(review: Mapping[str, Any]) -> tuple[str, ...]:
     refs = [c for ref in review["refs"] for c in (f"{ref}_clause", f"{ref}_score")]
-    return ("id", "task", *refs, "lead", "deadline", "orphan")
+    reviewed = ("reviewed",) if any(t.get("reviewed") for t in review["tasks"]) else ()
+    return ("id", "task", *refs, "lead", "deadline", "orphan", *reviewed)
 
 
 GAP_COLUMNS = ("rank", "clause_id", "item", "peer_coverage", "support", "reason", "text")
@@ -100,59 +99,69 @@ DUPLICATE_COLUMNS = ("kind", "probability", "score", "a_id", "a", "b_id", "b", "
 
 def clause_table(review: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Clause rows with their evidence as 'task id (score)'."""
-    return [{**c, "status": c["status"].replace("_", " "),
-             "evidence": ", ".join(f"{e['task_id']} ({e['score']:.2f})" for e in c["evidence"]) if c["covered"] else ""}
-            for c in review["clauses"]]
+    return [{**c, "evidence": ", ".join(f"{e['task_id']} ({e['score']:.2f})" for e in c["evidence"]) if c["covered"]
+             else ""} for c in review["clauses"]]
 
 
-def review_tables(review: Mapping[str, Any]) -> list[tuple[str, str, Sequence[str], list[dict[str, Any]]]]:
-    """(key, title, columns, rows) of every table of the report, in reading order."""
+TABLE_KEYS = ("summary", "items", "tasks", "gaps", "clauses", "orphans", "duplicates", "matrix")
+
+
+def review_tables(review: Mapping[str, Any], lang: str = i18n.DEFAULT
+                  ) -> list[tuple[str, str, Sequence[str], list[dict[str, Any]]]]:
+    """(key, title, columns, rows) of every table of the report, in reading order; rows keep raw values
+    (states as JSON keys): `i18n.rows` gives them as shown."""
     from align.reports.matrix import matrix_columns, matrix_rows
 
     ref = review["ref"].upper()
-    return [("summary", "Summary", ("figure", "value"), summary_rows(review)),
-            ("items", f"Coverage of {ref} by item", ITEM_COLUMNS, list(review["items"])),
-            ("tasks", "Tasks and their best clauses", task_columns(review), task_rows(review)),
-            ("gaps", "Gaps, most peer-covered first", GAP_COLUMNS, list(review["gaps"])),
-            ("clauses", f"Every {ref} clause: state and evidence", CLAUSE_COLUMNS, clause_table(review)),
-            ("orphans", "Orphan tasks (serve no clause of any reference)", ORPHAN_COLUMNS,
-             list(review["orphans"])),
-            ("duplicates", "Duplicate tasks inside the plan", DUPLICATE_COLUMNS, list(review["duplicate_rows"])),
-            ("matrix", f"Coverage matrix: corpus plans x {ref} items", matrix_columns(review["matrix"]),
-             matrix_rows(review["matrix"]))]
+    found = {"summary": (("figure", "value"), summary_rows(review, lang)),
+             "items": (ITEM_COLUMNS, list(review["items"])),
+             "tasks": (task_columns(review), task_rows(review)),
+             "gaps": (GAP_COLUMNS, list(review["gaps"])),
+             "clauses": (CLAUSE_COLUMNS + (("reviewed",) if any(c.get("reviewed") for c in review["clauses"])
+                                           else ()), clause_table(review)),
+             "orphans": (ORPHAN_COLUMNS, list(review["orphans"])),
+             "duplicates": (DUPLICATE_COLUMNS, list(review["duplicate_rows"])),
+             "matrix": (matrix_columns(review["matrix"]), matrix_rows(review["matrix"], lang))}
+    return [(key, i18n.t(f"title.{key}", lang, ref=ref), *found[key]) for key in TABLE_KEYS]
 
 
-def review_markdown(review: Mapping[str, Any]) -> str:
+def review_markdown(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> str:
     plan = review["plan"]
-    parts = [f"# Review of {plan['id']}: {plan['title']}", "",
-             f"Model {review['model']}, method {review['method']}, generated {review['generated']}.", ""]
-    for _, title, columns, rows in review_tables(review):
-        parts.append(tabular.to_markdown(rows, columns, title) if rows else f"## {title}\n\nNone.\n")
+    parts = [f"# {i18n.t('report.heading', lang, plan=plan['id'], title=plan['title'])}", "",
+             i18n.t("report.meta", lang, model=review["model"], method=review["method"],
+                    date=i18n.date(review["generated"])), ""]
+    for _, title, columns, rows in review_tables(review, lang):
+        headers = [i18n.column(c, lang) for c in columns]
+        parts.append(tabular.to_markdown(i18n.rows(rows, columns, lang), columns, title, headers) if rows else f"## {title}\n\n{i18n.t('none', lang)}\n")
     return "\n".join(parts)
 
 
-def review_xlsx(review: Mapping[str, Any]) -> bytes:
-    """One sheet per table; header row bold and frozen; long text columns wide and wrapped."""
+def review_xlsx(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> bytes:
+    """One sheet per table; header row bold and frozen; long text columns wide and wrapped; states and the
+    heatmap in the HTML report's colours (align/reports/colours.py)."""
+    from align.reports.colours import paint_sheet
+
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     book.remove(book.active)
-    for key, title, columns, rows in review_tables(review):
-        sheet = book.create_sheet(key.capitalize())
-        sheet.append(list(columns))
+    for key, title, columns, rows in review_tables(review, lang):
+        sheet = book.create_sheet(i18n.t(f"sheet.{key}", lang))
+        sheet.append([i18n.column(c, lang) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in rows:
+        for row in i18n.rows(rows, columns, lang):
             sheet.append([_xlsx_value(row.get(c)) for c in columns])
         for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
-            wide = column in {"task", "text", "a", "b", "heading", "value", "figure"}
+            wide = column in {"task", "text", "a", "b", "heading", "value", "figure", "reason"}
             sheet.column_dimensions[letter].width = 60 if wide else 14
             if wide:
                 for cell in sheet[letter][1:]:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
+        paint_sheet(sheet, key, columns, rows, review["matrix"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -171,22 +180,27 @@ def review_format(out: Path) -> str:
     return fmt
 
 
-def render_review(review: Mapping[str, Any], fmt: str) -> str | bytes:
+def render_review(review: Mapping[str, Any], fmt: str, lang: str = i18n.DEFAULT) -> str | bytes:
+    i18n.check_lang(lang)
     if fmt == "html":
         from align.reports.templates.html import review_html
 
-        return review_html(review, review_tables(review))
+        return review_html(review, review_tables(review, lang), lang)
     if fmt == "md":
-        return review_markdown(review)
+        return review_markdown(review, lang)
     if fmt == "xlsx":
-        return review_xlsx(review)
+        return review_xlsx(review, lang)
+    if fmt == "docx":
+        from align.reports.word import review_docx
+
+        return review_docx(review, summary_rows(review, lang), lang)
     data = {k: v for k, v in review.items() if k != "duplicate_rows"}
     return tabular.to_json(data)
 
 
-def write_review(review: Mapping[str, Any], out: str | Path) -> Path:
-    """Render by the file's suffix and write it atomically."""
+def write_review(review: Mapping[str, Any], out: str | Path, lang: str = i18n.DEFAULT) -> Path:
+    """Render by the file's suffix, labels in `lang` (JSON keys stay English), and write it atomically."""
     from align.output import write_atomic
 
     out = Path(out)
-    return write_atomic(out, render_review(review, review_format(out)))
+    return write_atomic(out, render_review(review, review_format(out), lang))

@@ -36,12 +36,14 @@ def to_csv(rows: Sequence[dict], columns: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def to_markdown(rows: Sequence[dict], columns: Sequence[str], title: str | None = None) -> str:
+def to_markdown(rows: Sequence[dict], columns: Sequence[str], title: str | None = None,
+                headers: Sequence[str] | None = None) -> str:
+    """`headers` (default: the column names) label the columns, as a translated report shows them."""
     def esc(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = [f"## {title}", ""] if title else []
-    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("| " + " | ".join(headers or columns) + " |")
     lines.append("|" + "|".join("---" for _ in columns) + "|")
     lines += ["| " + " | ".join(esc(cell(r.get(c))) for c in columns) + " |" for r in rows]
     return "\n".join(lines) + "\n"

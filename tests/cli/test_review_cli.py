@@ -95,7 +95,7 @@ def test_report_writes_a_self_contained_html_file(common, tmp_path):
     assert not [link for link in links if "//" in link]
 
 
-@pytest.mark.parametrize("suffix", [".md", ".json", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".md", ".json", ".xlsx", ".docx"])
 def test_report_writes_the_other_formats(common, tmp_path, suffix):
     out = tmp_path / f"review{suffix}"
     result = CliRunner().invoke(app, ["report", "xa-an-phu", "--out", str(out)] + common)
@@ -108,3 +108,17 @@ def test_report_unknown_suffix_fails_before_any_work(common, tmp_path):
 
     result = CliRunner().invoke(app, ["report", "xa-an-phu", "--out", str(tmp_path / "r.pdf")] + common)
     assert isinstance(result.exception, PlanAlignError) and not (tmp_path / "r.pdf").exists()
+
+
+def test_report_lang_en_writes_english_labels(common, tmp_path):
+    out = tmp_path / "review.md"
+    result = CliRunner().invoke(app, ["report", "xa-an-phu", "--out", str(out), "--lang", "en"] + common)
+    assert result.exit_code == 0, result.output
+    assert "## Summary" in out.read_text(encoding="utf-8")
+
+
+def test_report_is_vietnamese_by_default(common, tmp_path):
+    out = tmp_path / "review.html"
+    assert CliRunner().invoke(app, ["report", "xa-an-phu", "--out", str(out)] + common).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="vi">' in page and "Nội dung còn thiếu" in page

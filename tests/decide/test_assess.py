@@ -61,3 +61,17 @@ def test_coverage_model_cut_above_the_covered_cut_raises_it_too(mini_session):
 def test_coverage_model_rejects_a_cut_out_of_range(mini_session):
     with pytest.raises(PlanAlignError, match="between 0 and 1"):
         coverage_model(mini_session, 1.5)
+
+
+def test_assess_applies_a_reviewers_choice(mini_session, tmp_path):
+    from align.reviews import ReviewStore
+
+    plan = mini_session.corpus.document("xa-an-phu")
+    task = plan.tasks[0]
+    free = assess(mini_session, plan, REF)
+    target = next(d.clause_id for d in free.clauses if d.status in ("gap", "weak"))
+    with ReviewStore(tmp_path / "r.sqlite") as store:
+        store.decide(plan.id, task.id, task.text, REF, "choose", target, "An")
+        found = assess(mini_session, plan, REF, reviews=store.current(plan.id))
+    decision = next(d for d in found.clauses if d.clause_id == target)
+    assert decision.status == "covered" and decision.reviewed and found.reviewed == {task.id}

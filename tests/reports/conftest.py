@@ -2,12 +2,20 @@
 real decision code with the hand-set cuts there (our own words, not the corpus)."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from align.corpus_index import task_records
 from align.decide import coverage, orphans
 from align.decide.actors import actor_masks
 from align.decide.assess import Assessment
+from align.decide.duplicates import WITHIN_FLOOR, find_pairs
+from align.decide.models import Decisions
 from align.decide.peers import summarise
+from align.index import VectorStore
+from align.reports.gaps import gap_report
+from align.reports.matrix import coverage_matrix
+from align.reports.review import assemble_review
 from align.types import Document
 
 from tests.handmade import MODEL, ORPHANS, applicability_of, evidence_for, make_plan, make_ref
@@ -57,3 +65,24 @@ def small_corpus(ref):
 def small_assessment(small_corpus):
     plan, evidence, communes = small_corpus
     return assessment(plan, evidence, communes)
+
+
+HOSTILE = 'Lắp <script>alert("x")</script> camera & "đèn" ở thôn Đông'
+
+
+@pytest.fixture()
+def review(small_corpus, ref):
+    """The small corpus's plan with two more tasks: a hostile text and its exact repeat (orphans both)."""
+    _, evidence, communes = small_corpus
+    plan = make_plan("xa-a-2026", PLAN_TEXTS + [HOSTILE, HOSTILE.lower()], "Xã A")
+    evidence = dict(evidence, **{plan.id: evidence_for(plan, ref, CELLS)})
+    second = evidence_for(plan, make_ref("ref2"), {(0, "III.7.1"): 0.3})
+    a = assessment(plan, evidence, communes, (second,))
+    records = task_records(plan)
+    vectors = np.eye(len(records), 8, dtype=np.float32)
+    vectors[-1] = vectors[-2]
+    pairs = find_pairs(records, vectors, VectorStore.build(records, vectors, "m"), lambda x, y: True,
+                       Decisions.prior("m").duplicates, {}, WITHIN_FLOOR)
+    matrix = coverage_matrix({pid: summarise(ev, applicability_of(ref)) for pid, ev in evidence.items()}, ref, MODEL, a.applicability,
+                             communes, plan.id)
+    return assemble_review(gap_report(a), a, pairs, matrix, "m")

@@ -2,47 +2,13 @@ import json
 import re
 from html.parser import HTMLParser
 
-import numpy as np
 import pytest
 
-from align.corpus_index import task_records
-from align.decide.duplicates import WITHIN_FLOOR, find_pairs
-from align.decide.models import Decisions
-from align.decide.peers import summarise
 from align.errors import PlanAlignError
-from align.index import VectorStore
-from align.reports.gaps import gap_report
-from align.reports.matrix import coverage_matrix
-from align.reports.review import assemble_review, render_review, review_markdown, review_tables, write_review
-from align.reports.templates import html
+from align.reports.review import render_review, review_markdown, review_tables, write_review
+from align.reports.templates.html import review_html
 
-from tests.handmade import MODEL, applicability_of, evidence_for, make_plan, make_ref
-
-from .conftest import CELLS, PLAN_TEXTS, assessment
-
-def _html(review) -> str:
-    return html.review_html(review, review_tables(review))
-
-
-HOSTILE = 'Lắp <script>alert("x")</script> camera & "đèn" ở thôn Đông'
-
-
-@pytest.fixture()
-def review(small_corpus, ref):
-    """The small corpus's plan with two more tasks: a hostile text and its exact repeat (orphans both)."""
-    _, evidence, communes = small_corpus
-    plan = make_plan("xa-a-2026", PLAN_TEXTS + [HOSTILE, HOSTILE.lower()], "Xã A")
-    evidence = dict(evidence, **{plan.id: evidence_for(plan, ref, CELLS)})
-    second = evidence_for(plan, make_ref("ref2"), {(0, "III.7.1"): 0.3})
-    a = assessment(plan, evidence, communes, (second,))
-    records = task_records(plan)
-    vectors = np.eye(len(records), 8, dtype=np.float32)
-    vectors[-1] = vectors[-2]
-    pairs = find_pairs(records, vectors, VectorStore.build(records, vectors, "m"), lambda x, y: True,
-                       Decisions.prior("m").duplicates, {}, WITHIN_FLOOR)
-    matrix = coverage_matrix({pid: summarise(ev, applicability_of(ref)) for pid, ev in evidence.items()}, ref, MODEL, a.applicability,
-                             communes, plan.id)
-    return assemble_review(gap_report(a), a, pairs, matrix, "m")
+from .conftest import HOSTILE
 
 
 class _Collector(HTMLParser):
@@ -87,7 +53,7 @@ def test_assemble_review_keeps_each_clause_state(review):
 
 
 def test_review_html_parses_and_is_self_contained(review):
-    page = _html(review)
+    page = review_html(review, review_tables(review))
     parser = _parsed(page)
     assert parser.tags[0] == "html" and "style" in parser.tags and parser.scripts == 1
     assert not [link for link in parser.links if re.match(r"(?i)(https?:)?//", link)]
@@ -95,34 +61,50 @@ def test_review_html_parses_and_is_self_contained(review):
 
 
 def test_review_html_contains_heatmap_with_plan_highlighted(review):
-    page = _html(review)
+    page = review_html(review, review_tables(review))
     assert "heatmap" in _parsed(page).ids
     assert re.search(r'<tr class="this-plan"><th[^>]*>Xã A', page)
 
 
 def test_review_html_escapes_document_text(review):
-    page = _html(review)
+    page = review_html(review, review_tables(review))
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
 
 
 def test_review_html_declares_utf8_and_keeps_vietnamese(review):
-    page = _html(review)
+    page = review_html(review, review_tables(review))
     assert '<meta charset="utf-8">' in page and "thôn Đông" in page
 
 
-def test_review_html_shows_each_state_as_a_tag(review):
-    page = _html(review)
-    for css, shown in (("covered", "covered"), ("weak", "weak"), ("gap", "gap"),
-                       ("not_applicable", "not applicable")):
+def test_review_html_shows_each_state_as_a_tag_in_vietnamese(review):
+    page = review_html(review, review_tables(review))
+    for css, shown in (("covered", "đã đáp ứng"), ("weak", "cần xem lại"), ("gap", "còn thiếu"),
+                       ("not_applicable", "không thuộc cấp xã")):
         assert f'<span class="tag {css}">{shown}</span>' in page
 
 
+def test_review_html_in_english_shows_english_states(review):
+    page = review_html(review, review_tables(review, "en"), "en")
+    assert '<html lang="en">' in page and '<span class="tag not_applicable">not applicable</span>' in page
+
+
+def test_review_html_is_vietnamese_by_default(review):
+    page = review_html(review, review_tables(review))
+    assert '<html lang="vi">' in page and "Nội dung còn thiếu" in page and ">Gaps" not in page
+
+
 def test_review_html_marks_heatmap_cells_with_weak_coverage(review):
-    assert 'class="cell has-weak"' in _html(review)
+    assert 'class="cell has-weak"' in review_html(review, review_tables(review))
 
 
-def test_review_markdown_has_every_section(review):
+def test_review_markdown_in_vietnamese_translates_titles_headers_and_dates(review):
     text = review_markdown(review)
+    assert "## Tổng hợp" in text and "| Mục | Trạng thái |" in text and "còn thiếu" in text
+    assert re.search(r"lập ngày \d\d/\d\d/\d{4} \d\d:\d\d", text)
+
+
+def test_review_markdown_in_english_has_every_section(review):
+    text = review_markdown(review, "en")
     for title in ("Summary", "Coverage of REF by item", "Gaps", "Every REF clause: state and evidence",
                   "Orphan tasks", "Duplicate tasks", "Coverage matrix"):
         assert f"## {title}" in text
@@ -137,15 +119,52 @@ def test_render_review_json_round_trips(review):
 def test_write_review_xlsx_has_one_sheet_per_table(review, tmp_path):
     from openpyxl import load_workbook
 
-    book = load_workbook(write_review(review, tmp_path / "r.xlsx"))
+    book = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))
     assert book.sheetnames == ["Summary", "Items", "Tasks", "Gaps", "Clauses", "Orphans", "Duplicates", "Matrix"]
     assert book["Tasks"].cell(row=1, column=2).value == "task"
     assert HOSTILE in [c.value for c in book["Tasks"]["B"]]
 
 
+def test_write_review_xlsx_is_vietnamese_by_default(review, tmp_path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(write_review(review, tmp_path / "r.xlsx"))
+    assert book.sheetnames[:3] == ["Tổng hợp", "Theo nhóm", "Nhiệm vụ"]
+    clauses = book["Từng mục"]
+    assert clauses.cell(row=1, column=2).value == "Trạng thái"
+    assert {c.value for c in clauses["B"][1:]} == {"đã đáp ứng", "cần xem lại", "còn thiếu", "không thuộc cấp xã"}
+
+
+def test_write_review_xlsx_fills_states_with_their_colours(review, tmp_path):
+    from openpyxl import load_workbook
+
+    from align.reports.colours import STATE_COLOURS
+
+    clauses = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))["Clauses"]
+    fills = {c.value: c.fill.fgColor.rgb[-6:].lower() for c in clauses["B"][1:]}
+    assert fills["gap"] == STATE_COLOURS["gap"] and fills["covered"] == STATE_COLOURS["covered"]
+
+
+def test_write_review_xlsx_paints_the_matrix_like_the_heatmap(review, tmp_path):
+    from openpyxl import load_workbook
+
+    from align.reports.colours import heat_hex
+
+    sheet = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))["Matrix"]
+    headers = [c.value for c in sheet[1]]
+    plan = review["matrix"]["plans"][0]
+    column = headers.index("III.1") + 1
+    assert sheet.cell(row=2, column=column).fill.fgColor.rgb[-6:].lower() == heat_hex(plan["items"]["III.1"])
+
+
 def test_write_review_leaves_no_temp_file(review, tmp_path):
     write_review(review, tmp_path / "r.html")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_write_review_rejects_an_unknown_language(review, tmp_path):
+    with pytest.raises(PlanAlignError, match="unknown language"):
+        write_review(review, tmp_path / "r.md", "fr")
 
 
 def test_write_review_rejects_unknown_suffix(review, tmp_path):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Mapping, Sequence
 
+from align import i18n
+from align.reports.colours import heat_css
 from align.reports.tabular import cell
 
 LONG_TEXT = 220
@@ -75,36 +77,31 @@ NUMERIC = {"score", "best_score", "share", "peer_coverage", "rank", "clauses", "
            "support", "probability", "weak", "gap", "not_applicable"}
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(column: str, value: Any, lang: str = i18n.DEFAULT) -> str:
     if (column in NUMERIC or column.endswith("_score")) and isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         return f'<td class="num" data-sort="{value}">{shown}</td>'
     if column in {"status", "level"} and value:
         css = escape(str(value).replace(" ", "_"))
-        return f'<td><span class="tag {css}">{escape(str(value))}</span></td>'
-    raw = cell(value)
+        return f'<td><span class="tag {css}">{escape(str(i18n.value(column, value, lang)))}</span></td>'
+    raw = cell(i18n.value(column, value, lang))
     text = escape(raw)
     if len(raw) > LONG_TEXT:
         return f"<td><details><summary>{escape(raw[:LONG_TEXT])}…</summary>{text}</details></td>"
     return f'<td class="id">{text}</td>' if column in {"id", "clause_id", "a_id", "b_id", "item"} else f"<td>{text}</td>"
 
 
-def table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], css: str = "sortable") -> str:
+def table(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], css: str = "sortable",
+          lang: str = i18n.DEFAULT) -> str:
     if not rows:
-        return '<p class="legend">None.</p>'
-    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(_cell(c, r.get(c)) for c in columns) + "</tr>" for r in rows)
+        return f'<p class="legend">{escape(i18n.t("none", lang))}</p>'
+    head = "".join(f"<th>{escape(i18n.column(c, lang))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(_cell(c, r.get(c), lang) for c in columns) + "</tr>" for r in rows)
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _colour(share: float | None) -> str:
+def heatmap(matrix: Mapping[str, Any], lang: str = i18n.DEFAULT) -> str:
     """Red (nothing covered) through amber to green (all covered); grey for an item no commune acts on."""
-    if share is None:
-        return "#eceef1"
-    return f"hsl({round(120 * share)}, 62%, {88 - round(18 * share)}%)"
-
-
-def heatmap(matrix: Mapping[str, Any]) -> str:
     items = matrix["items"]
     head = "".join(f'<th title="{escape(i["heading"])}">{escape(i["item"])}</th>' for i in items)
     rows = []
@@ -114,48 +111,53 @@ def heatmap(matrix: Mapping[str, Any]) -> str:
             key = item["item"]
             share, covered, weak = plan["items"][key], plan["covered_items"][key], plan["weak_items"][key]
             css = "cell has-weak" if weak else "cell"
-            note = f", {weak} of them weak" if weak else ""
+            note = i18n.t("heatmap.cell_weak", lang, weak=weak) if weak else ""
             shown = f'{covered}/{item["applicable"]}' if item["applicable"] else "–"
             cells.append(f'<td class="{css}" data-sort="{share if share is not None else -1}" '
-                         f'style="background:{_colour(share)}" title="{escape(key)}: {covered} of '
-                         f'{item["applicable"]} applicable clauses covered{note}">{shown}</td>')
+                         f'style="background:{heat_css(share)}" title="'
+                         f'{escape(i18n.t("heatmap.cell", lang, item=key, covered=covered, applicable=item["applicable"]))}'
+                         f'{escape(note)}">{shown}</td>')
         css = ' class="this-plan"' if plan["highlight"] else ""
-        marker = " ◀ this plan" if plan["highlight"] else ""
+        marker = f' ◀ {i18n.t("heatmap.this_plan", lang)}' if plan["highlight"] else ""
         rows.append(f'<tr{css}><th class="plan" data-sort="{escape(plan["commune"])}">'
                     f'{escape(plan["commune"])} <span class="legend">({escape(plan["plan"])}){marker}</span></th>'
                     + "".join(cells) + f'<td class="num" data-sort="{plan["share"]}">{plan["covered"]}/'
                     f'{plan["clauses"]}</td></tr>')
-    return (f'<table id="heatmap" class="heatmap sortable"><thead><tr><th>Plan</th>{head}<th>All</th></tr></thead>'
+    return (f'<table id="heatmap" class="heatmap sortable"><thead><tr><th>{escape(i18n.t("heatmap.plan", lang))}'
+            f'</th>{head}<th>{escape(i18n.t("heatmap.all", lang))}</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            '<p class="legend">Cells: clauses of the item the plan covers, out of those a commune can act on; '
-            'a dashed border marks cells where some coverage is weak (to check). Hover an item for its heading.</p>')
+            f'<p class="legend">{escape(i18n.t("heatmap.legend", lang))}</p>')
 
 
-def _cards(review: Mapping[str, Any]) -> str:
+CARDS = ("tasks", "targets", "covered", "weak", "gaps", "orphans", "duplicates")
+
+
+def _cards(review: Mapping[str, Any], lang: str) -> str:
     s = review["summary"]
-    figures = (("tasks", "tasks"), ("targets", "targets"), ("covered", f"of {s['applicable']} applicable clauses covered"),
-               ("weak", "weak (to check)"),
-               ("gaps", "gaps (commune level)"), ("orphans", "orphan tasks"), ("duplicates", "duplicate pairs"))
+    labels = ((k, i18n.t(f"card.{k}", lang, applicable=s["applicable"])) for k in CARDS)
     return '<div class="cards">' + "".join(f'<div class="card"><b>{s[k]}</b><span>{escape(label)}</span></div>'
-                                           for k, label in figures) + "</div>"
+                                           for k, label in labels) + "</div>"
 
 
-def review_html(review: Mapping[str, Any], tables: Sequence[tuple[str, str, Sequence[str], list]]) -> str:
+def review_html(review: Mapping[str, Any], tables: Sequence[tuple[str, str, Sequence[str], list]],
+                lang: str = i18n.DEFAULT) -> str:
     """The page of `review`; `tables` are its (key, title, columns, rows), as review.review_tables gives them."""
     plan = review["plan"]
     tables = {t[0]: t for t in tables}
     sections = []
     for key in HTML_ORDER:
         _, title, columns, rows = tables[key]
-        body = heatmap(review["matrix"]) if key == "matrix" else table(columns, rows)
+        body = heatmap(review["matrix"], lang) if key == "matrix" else table(columns, rows, lang=lang)
         sections.append(f'<section id="{key}"><h2>{escape(title)}</h2>{body}</section>')
     summary = tables["summary"]
-    return ("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+    title = escape(plan["title"] or plan["id"])
+    meta = " · ".join(escape(str(part)) for part in (
+        plan["id"], plan.get("commune", ""), i18n.t("report.reference", lang, ref=review["ref"]),
+        f"{review['model']}, {review['method']}", i18n.t("report.gap_below", lang, weak=f"{review['cuts']['weak']:.3f}"),
+        i18n.date(review["generated"])))
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Review: {escape(plan['title'] or plan['id'])}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(plan['title'] or plan['id'])}</h1>"
-            f"<p class=\"meta\">{escape(plan['id'])} · {escape(str(plan.get('commune', '')))} · reference "
-            f"{escape(review['ref'])} · model {escape(review['model'])}, method {escape(review['method'])} · "
-            f"gap below support {review['cuts']['weak']:.3f} · {escape(review['generated'])}</p>"
-            f"<header>{_cards(review)}{table(summary[2], summary[3], css='summary')}</header>"
+            f"<title>{escape(i18n.t('report.title', lang))}: {title}</title><style>{CSS}</style></head><body>"
+            f"<h1>{title}</h1><p class=\"meta\">{meta}</p>"
+            f"<header>{_cards(review, lang)}{table(summary[2], summary[3], css='summary', lang=lang)}</header>"
             + "".join(sections) + f"<script>{JS}</script></body></html>\n")
