@@ -2,7 +2,7 @@
 
 Everything here can be rebuilt from the inputs, so it lives in the user cache, never in
 the repository: `$PLAN_ALIGN_CACHE`, else `$XDG_CACHE_HOME/plan-align`, else
-`~/.cache/plan-align`.
+`~/.cache/plan-align`; built models in its `models/` unless `$PLAN_ALIGN_MODELS` says where.
 """
 from __future__ import annotations
 
@@ -22,6 +22,16 @@ def cache_root() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "plan-align"
+
+
+def models_root() -> Path:
+    """Built models: `$PLAN_ALIGN_MODELS`, else the cache's `models/` (not created here).
+
+    Models are large, reproducible and never change once built, so several caches (the
+    tests' per-test caches, a benchmark's cold cache) may share one folder of them.
+    """
+    explicit = os.environ.get("PLAN_ALIGN_MODELS")
+    return Path(explicit).expanduser() if explicit else cache_root() / "models"
 
 
 def cache_dir(sub: str) -> Path:

