@@ -8,6 +8,7 @@ names its stage and shows the time spent and an estimate of the time left.
 """
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import time
@@ -36,6 +37,24 @@ class _Bar:
             self._progress.advance(self._task, n)
 
 
+@contextmanager
+def _logs_above_the_bar() -> Iterator[None]:
+    """Send log lines through the bar's console while it is drawn, so they print above it.
+
+    rich swaps sys.stderr for a proxy that keeps the bar at the bottom; a logging handler
+    made before holds the real stream and would write into the bar's line.
+    """
+    moved = [h for h in logging.getLogger().handlers
+             if isinstance(h, logging.StreamHandler) and h.stream is sys.__stderr__ and sys.stderr is not h.stream]
+    for handler in moved:
+        handler.setStream(sys.stderr)
+    try:
+        yield
+    finally:
+        for handler in moved:
+            handler.setStream(sys.__stderr__)
+
+
 def _columns(eta_field: bool = False):
     from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -54,7 +73,7 @@ def progress_bar(total: int, label: str, enabled: bool = True, stage: str | None
 
     description = f"{stage}: {label}" if stage else label
     first, bar, *rest = _columns()
-    with Progress(first, bar, MofNCompleteColumn(), *rest, transient=True) as progress:
+    with Progress(first, bar, MofNCompleteColumn(), *rest, transient=True) as progress, _logs_above_the_bar():
         yield _Bar(progress, progress.add_task(description, total=total))
 
 
@@ -117,7 +136,7 @@ def timed_stages(title: str, stages: Sequence[tuple[str, float]], enabled: bool 
     from rich.progress import Progress
 
     stop = threading.Event()
-    with Progress(*_columns(eta_field=True), transient=True) as progress:
+    with Progress(*_columns(eta_field=True), transient=True) as progress, _logs_above_the_bar():
         task = progress.add_task(tracker.description(), total=tracker.total, eta="?")
 
         def tick() -> None:

