@@ -252,3 +252,15 @@ def test_segment_cache_concurrent_writers_share_one_file(tmp_path):
     fresh = SegmentCache(tmp_path, tokenizer=split_words)
     texts = _texts(0, 900)
     assert fresh.segment_many(texts) == [t.split() for t in texts] and fresh.computed == 0
+
+
+def test_underthesea_tokenize_imports_neither_torch_nor_transformers():
+    import subprocess
+    import sys
+
+    script = ("import sys; from align.text.segment import underthesea_tokenize; "
+              "print(underthesea_tokenize('đào tạo kỹ năng số'), 'torch' in sys.modules, 'transformers' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(root)))
+    assert run.stdout.split() == ["['đào_tạo',", "'kỹ_năng',", "'số']", "False", "False"]
