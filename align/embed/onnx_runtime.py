@@ -34,26 +34,28 @@ class OnnxEmbedder(Embedder):
         self.dim = self.manifest.dimension
         self.precision = self.manifest.precision
         prepare_native()
-        from tokenizers import Tokenizer
+        from align.embed.vocabulary import Vocabulary
 
         try:
             self._session = _session(self.directory / ONNX_FILE)
-            self._tokenizer = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
-        except Exception as exc:  # onnxruntime and tokenizers raise their own types for a broken file
+        except Exception as exc:  # onnxruntime raises its own types for a broken file
             raise ModelError(f"{self.directory}: cannot load the ONNX model ({type(exc).__name__}: {exc}); "
                              "rebuild it") from exc
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(self.manifest.max_length)
+        self._vocabulary = Vocabulary(self.directory, self.directory / TOKENIZER_FILE, self.manifest.max_length)
 
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
         prefix = self.manifest.prompts.get(kind, "")
-        encodings = self._tokenizer.encode_batch([prefix + t for t in texts])
-        width = max(len(e.ids) for e in encodings)
+        try:
+            tokens = self._vocabulary.encode([prefix + t for t in texts])
+        except Exception as exc:  # tokenizers raises its own types for a broken file
+            raise ModelError(f"{self.directory}: cannot load the tokenizer ({type(exc).__name__}: {exc}); "
+                             "rebuild the model") from exc
+        width = max(len(t) for t in tokens)
         ids = np.full((len(texts), width), self.manifest.pad_id, dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
-        for row, encoding in enumerate(encodings):
-            ids[row, :len(encoding.ids)] = encoding.ids
-            mask[row, :len(encoding.ids)] = 1
+        for row, token_ids in enumerate(tokens):
+            ids[row, :len(token_ids)] = token_ids
+            mask[row, :len(token_ids)] = 1
         return self._session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})[0]
 
 

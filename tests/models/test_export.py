@@ -11,6 +11,7 @@ from align.errors import ModelError
 from align.models.export import (
     DATA_FILE, MANIFEST, ONNX_FILE, TOKENIZER_FILE, export_onnx, load_manifest, save_manifest,
 )
+from align.embed.vocabulary import FILES as VOCABULARY_FILES
 from align.models.e5file import bundled_model_path, sha256_file
 from align.types import EngineManifest
 from tests.models.test_finetune import build_tiny_bert
@@ -56,7 +57,7 @@ def test_default_engine_manifest_names_model_engine_precision_and_source(e5):
 
 def test_default_engine_directory_holds_graph_weights_tokenizer_and_manifest(e5):
     assert sorted(p.name for p in Path(e5.directory).iterdir()) == sorted(
-        [ONNX_FILE, DATA_FILE, TOKENIZER_FILE, MANIFEST])
+        [ONNX_FILE, DATA_FILE, TOKENIZER_FILE, MANIFEST, *VOCABULARY_FILES])
 
 
 @pytest.fixture(scope="module")
