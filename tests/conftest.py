@@ -26,19 +26,24 @@ def corpus_dir() -> Path:
 MINI_CORPUS = FIXTURES / "mini"
 
 
+def _env_dir(tmp_path_factory, variable: str, name: str):
+    """Point `variable` at a fresh temp dir for the session, restoring it afterwards."""
+    import os
+
+    path = tmp_path_factory.mktemp(name)
+    old = os.environ.get(variable)
+    os.environ[variable] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = old
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory):
     """Caches (segmentation, embeddings, indexes) go to a temp dir, shared by the session."""
-    import os
-
-    path = tmp_path_factory.mktemp("plan-align-cache")
-    old = os.environ.get("PLAN_ALIGN_CACHE")
-    os.environ["PLAN_ALIGN_CACHE"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("PLAN_ALIGN_CACHE", None)
-    else:
-        os.environ["PLAN_ALIGN_CACHE"] = old
+    yield from _env_dir(tmp_path_factory, "PLAN_ALIGN_CACHE", "plan-align-cache")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -48,16 +53,7 @@ def _shared_models(tmp_path_factory):
     The default engine is an ONNX export built on first use; building it once per run, not
     once per test cache (the CLI tests give each subprocess its own), keeps the suite fast.
     """
-    import os
-
-    path = tmp_path_factory.mktemp("plan-align-models")
-    old = os.environ.get("PLAN_ALIGN_MODELS")
-    os.environ["PLAN_ALIGN_MODELS"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("PLAN_ALIGN_MODELS", None)
-    else:
-        os.environ["PLAN_ALIGN_MODELS"] = old
+    yield from _env_dir(tmp_path_factory, "PLAN_ALIGN_MODELS", "plan-align-models")
 
 
 @pytest.fixture()
