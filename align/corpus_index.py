@@ -111,23 +111,25 @@ class CorpusIndex:
                 stores = {}
                 views = previous.views if previous is not None else EmbeddingTable.empty(embedder.model_id,
                                                                                           embedder.dim)
-                for name, role, kind, make in (("clauses", "clause", "passage", clause_records),
-                                               ("tasks", "task", "query", task_records)):
+                for step, (name, role, kind, make) in enumerate((("clauses", "clause", "passage", clause_records),
+                                                                 ("tasks", "task", "query", task_records))):
                     ids = [e.id for e in corpus.entries if (e.kind == "reference") == (role == "clause")]
                     old, old_bm25 = previous.part(role) if previous is not None else (None, None)
                     fresh = [r for doc_id in ids if doc_id not in reused for r in make(corpus.document(doc_id))]
                     vectors = encode_cached(embedder, [r.text for r in fresh], kind=kind, cache=cache,
-                                            progress=progress)
+                                            progress=progress, stage=f"index build {2 * step + 1}/4: {name}")
                     store, bm25 = _assemble(ids, reused, old, old_bm25, fresh, vectors, embedder, approx)
                     store.save(tmp / name)
                     bm25.save(tmp / name / "bm25")
                     stores[name] = store
                     texts = views.missing(kind, embedded_texts(fresh, role))
-                    views = views.merged(kind, texts, encode_cached(embedder, texts, kind=kind, cache=cache,
-                                                                    progress=progress))
+                    views = views.merged(kind, texts, encode_cached(
+                        embedder, texts, kind=kind, cache=cache, progress=progress,
+                        stage=f"index build {2 * step + 2}/4: {role} contexts and sentences"))
                 views.save(tmp / "views")
                 manifest = {"format_version": FORMAT_VERSION, "package_version": __version__,
-                            "model_id": embedder.model_id, "dimension": embedder.dim, "metric": "inner_product",
+                            "model_id": embedder.model_id, "engine": embedder.engine, "dimension": embedder.dim,
+                            "metric": "inner_product",
                             "corpus": str(corpus.root), "corpus_hash": corpus.content_hash(),
                             "counts": {"documents": len(corpus.entries), "clauses": len(stores["clauses"]),
                                        "tasks": len(stores["tasks"])},
@@ -187,7 +189,8 @@ class CorpusIndex:
     def staleness(self, corpus: Corpus, model_id: str) -> str | None:
         """Why this index does not fit (corpus, model), or None when it does."""
         if self.manifest.get("model_id") != model_id:
-            return f"built with model {self.manifest.get('model_id')}, not {model_id}"
+            engine = f" on {self.manifest['engine']}" if self.manifest.get("engine") else ""
+            return f"built with model {self.manifest.get('model_id')}{engine}, not {model_id}"
         if self.manifest.get("corpus_hash") != corpus.content_hash():
             changed = {k: v for k, v in self.changes(corpus).items() if v}
             detail = "; ".join(f"{k}: {', '.join(v[:3])}{' ...' if len(v) > 3 else ''}" for k, v in changed.items())

@@ -147,7 +147,7 @@ class VectorStore:
         A flat index is vectors.npy itself, so only an HNSW graph is written as faiss.index
         (a flat copy doubled the size of a national index: bench/RESULTS.md).
         """
-        import faiss
+        faiss = _faiss()
 
         directory = Path(directory)
         with atomic_dir(directory) as tmp:
@@ -160,7 +160,7 @@ class VectorStore:
 
     @classmethod
     def load(cls, directory: str | Path, mmap: bool = True) -> "VectorStore":
-        import faiss
+        faiss = _faiss()
 
         directory = Path(directory)
         try:
@@ -190,8 +190,18 @@ class VectorStore:
         return cls(records, vectors, manifest["model_id"], index, approx, manifest.get("recall_at_10"))
 
 
-def _make_faiss(vectors: np.ndarray, approx: bool):
+def _faiss():
+    """The faiss module, with OpenMP's settings applied before it first loads (align.embed.runtime)."""
+    from align.embed.runtime import prepare_native
+
+    prepare_native()
     import faiss
+
+    return faiss
+
+
+def _make_faiss(vectors: np.ndarray, approx: bool):
+    faiss = _faiss()
 
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
     if approx:
@@ -213,7 +223,7 @@ def measure_recall(index, vectors: np.ndarray, k: int = 10, sample: int = RECALL
     exact k-th: copies of one sentence tie, and which of them comes back is arbitrary
     (bench/RESULTS.md, finding 4).
     """
-    import faiss
+    faiss = _faiss()
 
     if len(vectors) == 0:
         return 1.0

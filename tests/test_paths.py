@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from align.paths import atomic_dir, cache_dir, umask
+from align.paths import atomic_dir, cache_dir, models_root, umask
 
 
 def test_cache_dir_prefers_plan_align_cache(tmp_path, monkeypatch):
@@ -28,6 +28,18 @@ def test_cache_dir_falls_back_to_home(tmp_path, monkeypatch):
 def test_cache_dir_creates_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAN_ALIGN_CACHE", str(tmp_path / "c"))
     assert cache_dir("a/b").is_dir()
+
+
+def test_models_root_prefers_plan_align_models(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAN_ALIGN_CACHE", str(tmp_path / "c"))
+    monkeypatch.setenv("PLAN_ALIGN_MODELS", str(tmp_path / "shared"))
+    assert models_root() == tmp_path / "shared"
+
+
+def test_models_root_defaults_to_the_caches_models(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAN_ALIGN_CACHE", str(tmp_path / "c"))
+    monkeypatch.delenv("PLAN_ALIGN_MODELS", raising=False)
+    assert models_root() == tmp_path / "c" / "models"
 
 
 def test_atomic_dir_replaces_existing_folder(tmp_path):

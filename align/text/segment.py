@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 from collections import OrderedDict
 from importlib import metadata
@@ -36,11 +37,39 @@ CHUNK = 256         # texts tokenized between two writes, so a killed run keeps 
 Tokenizer = Callable[[str], list[str]]
 
 
+# Pipelines underthesea's package __init__ imports that plan-align never uses; `translate` alone
+# imports torch and transformers (1.9 s of the package's 2.2 s import on 2 cores), which every
+# `plan-align search` for a new query paid to segment it.
+_UNUSED_UNDERTHESEA = tuple(f"underthesea.{name}" for name in (
+    "pipeline.translate", "pipeline.classification", "pipeline.sentiment", "pipeline.lang_detect",
+    "pipeline.dependency_parse", "agent", "address"))
+
+
 def underthesea_tokenize(text: str) -> list[str]:
     """underthesea.word_tokenize with the syllables of a word joined by "_"."""
+    return [token.replace(" ", "_") for token in _word_tokenize()(text)]
+
+
+def _word_tokenize():
+    """underthesea's word_tokenize, imported without its unused pipelines.
+
+    A module mapped to None in sys.modules fails to import, and underthesea leaves a
+    failed optional pipeline out; the entries are removed again, so a caller that wants
+    one of them can still import it afterwards.
+    """
+    if "underthesea" not in sys.modules:
+        blocked = [name for name in _UNUSED_UNDERTHESEA if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]
+        try:
+            import underthesea  # noqa: F401
+        finally:
+            for name in blocked:
+                if sys.modules.get(name) is None:
+                    sys.modules.pop(name, None)
     from underthesea import word_tokenize
 
-    return [token.replace(" ", "_") for token in word_tokenize(text)]
+    return word_tokenize
 
 
 def segmenter_tag() -> str:

