@@ -10,7 +10,7 @@ from align.cli.app import CorpusOpt, FormatOpt, QuietOpt, VerboseOpt, check_form
 
 ModelOutOpt = Annotated[Optional[Path], typer.Option("--out", help="Model directory (default: the user cache).",
                                                      show_default=False)]
-LIST_COLUMNS = ("name", "built", "kind", "held_out", "size_mb", "pairs", "steps", "train_s", "cosine_min",
+LIST_COLUMNS = ("name", "built", "kind", "engine", "precision", "held_out", "size_mb", "pairs", "steps", "train_s", "cosine_min",
                 "mrr_nq57", "hit@1_nq57")
 
 

@@ -103,16 +103,17 @@ def confusion(predicted: np.ndarray, actual: np.ndarray) -> dict[str, float]:
 
 def best_cut(scores: np.ndarray, actual: np.ndarray, beta: float = 1.0, min_precision: float = 0.0) -> float:
     """The cut c maximising F-beta of `scores >= c` against `actual`, among cuts whose precision
-    reaches `min_precision` (all cuts when none does). Cuts sit half-way between observed scores,
-    so a new case scoring exactly like a labelled one is not decided by a tie."""
+    reaches `min_precision`. A cut that flags nothing counts as precise: where no cut that flags
+    something is precise enough, the cut flags nothing (a reviewer is better told nothing than
+    told wrong). Cuts sit half-way between observed scores, so a new case scoring exactly like a
+    labelled one is not decided by a tie."""
     scores, actual = np.asarray(scores, float), np.asarray(actual, bool)
     values = np.unique(scores)
     cuts = np.concatenate([[values[0] - 1e-6], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-6]])
     best, best_key = float(cuts[-1]), (-1.0, -1.0, 0.0)
     for cut in cuts:
-        predicted = scores >= cut
-        c = confusion(predicted, actual)
-        p, r = (c["precision"] if predicted.any() else 0.0), c["recall"]
+        c = confusion(scores >= cut, actual)
+        p, r = c["precision"], c["recall"]
         f = (1 + beta ** 2) * p * r / (beta ** 2 * p + r) if p + r else 0.0
         key = (float(p >= min_precision), f, cut)
         if key > best_key:

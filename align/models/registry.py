@@ -369,6 +369,8 @@ def list_models() -> list[dict[str, Any]]:
         hybrid = ((manifest or {}).get("eval") or {}).get("hybrid nq57") or {}
         rows.append({
             "name": name, "built": manifest is not None, "kind": _kind(name, manifest),
+            "engine": (manifest or {}).get("engine") or getattr(REGISTRY.get(name), "engine", "torch"),
+            "precision": (manifest or {}).get("precision") or getattr(REGISTRY.get(name), "precision", "fp32"),
             "held_out": (manifest or {}).get("held_out_commune"),
             "size_mb": round(_dir_bytes(directory) / 1e6, 1) if manifest else None,
             "pairs": training.get("pairs"), "steps": training.get("steps"),

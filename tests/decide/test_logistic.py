@@ -90,3 +90,9 @@ def test_grouped_predictions_never_predict_a_group_with_its_own_rows():
         return np.full(int(test.sum()), float(train.sum()))
 
     assert grouped_predictions(groups, train_size).tolist() == [4.0, 4.0, 5.0, 3.0, 3.0, 3.0]
+
+
+def test_best_cut_flags_nothing_when_no_cut_is_precise_enough():
+    scores = np.array([0.9, 0.8, 0.7, 0.6])
+    actual = np.array([0, 1, 0, 1], bool)
+    assert not (scores >= best_cut(scores, actual, min_precision=0.95)).any()

@@ -12,7 +12,8 @@ from align.models.export import (
     DATA_FILE, MANIFEST, ONNX_FILE, TOKENIZER_FILE, export_onnx, load_manifest, save_manifest,
 )
 from align.embed.vocabulary import FILES as VOCABULARY_FILES
-from align.models.e5file import bundled_model_path, sha256_file
+from align.checksums import sha256_file
+from align.models.e5file import bundled_model_path
 from align.types import EngineManifest
 from tests.models.test_finetune import build_tiny_bert
 

@@ -75,6 +75,12 @@ def test_list_models_shows_registry_models_unbuilt_in_an_empty_cache(cache):
     assert not rows["e5-plan"]["built"] and rows["e5-small-st"]["kind"] == "base"
 
 
+def test_list_models_names_engine_and_precision_of_unbuilt_exports(cache):
+    rows = {r["name"]: r for r in registry.list_models()}
+    assert (rows["e5-small-onnx-int8"]["engine"], rows["e5-small-onnx-int8"]["precision"]) == ("onnxruntime", "int8")
+    assert (rows["e5-small-st"]["engine"], rows["e5-plan"]["kind"]) == ("torch", "adapted")
+
+
 def test_list_models_reads_figures_from_manifests(cache):
     _fake_built(cache / "models" / "e5-plan", {"kind": "adapted", "training": {"pairs": 12, "steps": 3,
                                                                                "train_seconds": 4.5}})
