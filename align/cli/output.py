@@ -45,9 +45,21 @@ def print_rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], tit
     Console().print(table)
 
 
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md"}
+
+
+def format_for(fmt: str, out: Path | None) -> str:
+    """The format asked for, or, when none was (table) and the file's suffix names one, that one:
+    `--out x.md` writes Markdown, as `report` takes its format from the suffix."""
+    if fmt == "table" and out is not None:
+        return SUFFIX_FORMATS.get(out.suffix.lower(), fmt)
+    return fmt
+
+
 def show(result: Any, fmt: str, out: Path | None = None, sections: Sequence | None = None) -> None:
     """A result of align.PlanAlign: JSON its to_json(); CSV its first table; table and md every
     table (`sections`, default result.sections()), one after the other."""
+    fmt = format_for(fmt, out)
     if fmt == "json":
         emit(tabular.to_json(result.to_json()), out)
         return

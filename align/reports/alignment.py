@@ -12,7 +12,7 @@ from typing import Any
 
 from align.types import Alignment, Clause
 
-ROW_COLUMNS = ("task_id", "kind", "task", "doc", "rank", "clause_id", "score", "heading", "terms")
+ROW_COLUMNS = ("task_id", "kind", "task", "doc", "rank", "clause_id", "score", "clause", "terms")
 
 
 def plan_header(alignment_or_doc) -> dict[str, str]:
@@ -47,5 +47,5 @@ def alignment_rows(alignment: Alignment) -> list[dict[str, Any]]:
             ranks[m["doc"]] = ranks.get(m["doc"], 0) + 1
             rows.append({"task_id": task["id"], "kind": task["kind"], "task": task["text"], "doc": m["doc"],
                          "rank": ranks[m["doc"]], "clause_id": m["clause_id"], "score": m["score"],
-                         "heading": m["heading"], "terms": m["terms"]})
+                         "heading": m["heading"], "clause": m["text"], "terms": m["terms"]})
     return rows

@@ -76,6 +76,14 @@ def test_cli_align_writes_csv_file_atomically(run_cli, fixtures_dir, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
+def test_cli_align_out_md_writes_markdown_with_the_clause_text(run_cli, fixtures_dir, tmp_path):
+    out = tmp_path / "out.md"
+    result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
+                     "--out", out, "-q")
+    text = out.read_text(encoding="utf-8")
+    assert result.returncode == 0 and text.lstrip().startswith("#") and "| clause_id | score | clause |" in text
+
+
 def test_cli_align_unknown_ref_is_error(run_cli, fixtures_dir, tmp_path):
     result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
                      "--ref", "nq99", "-q")
