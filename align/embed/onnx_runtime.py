@@ -26,7 +26,7 @@ class OnnxEmbedder(Embedder):
 
     def __init__(self, directory: str | Path) -> None:
         from align.embed.runtime import prepare_native
-        from align.models.export import ONNX_FILE, TOKENIZER_FILE, load_manifest
+        from align.embed.model_dir import ONNX_FILE, TOKENIZER_FILE, load_manifest
 
         self.directory = Path(directory)
         self.manifest = load_manifest(self.directory)

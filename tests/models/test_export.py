@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 from align.errors import ModelError
-from align.models.export import (
-    DATA_FILE, MANIFEST, ONNX_FILE, TOKENIZER_FILE, export_onnx, load_manifest, save_manifest,
-)
+from align.embed.model_dir import DATA_FILE, MANIFEST, ONNX_FILE, TOKENIZER_FILE, load_manifest, save_manifest
+from align.models.export import export_onnx
 from align.embed.vocabulary import FILES as VOCABULARY_FILES
 from align.checksums import sha256_file
 from align.models.e5file import bundled_model_path
