@@ -6,7 +6,7 @@ of 83c172b with this tree's eval/ copied in:
 
     git worktree add /tmp/old 83c172b && cp -r eval /tmp/old && cd /tmp/old && PYTHONPATH=. python <this file>
 """
-import json, sys
+import json
 import numpy as np
 from align.session import Session
 from align.reports.gaps import prepare_coverage, gap_report

@@ -1,8 +1,6 @@
 import numpy as np
 import pytest
 
-from align.session import Session
-
 
 def _best(alignment, text_fragment, doc_id):
     item = next(t for t in alignment.tasks if text_fragment in t.task.text)

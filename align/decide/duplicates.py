@@ -13,13 +13,11 @@ finding 3) would make a plan's candidates most of a national corpus.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Callable, Sequence
 
 import numpy as np
 
 from align.decide.pairs import PairModel, PairText, features, pair_text, reason, word_similarity
-from align.text.normalize import fold
 from align.types import Document, DuplicatePair, IndexRecord
 
 log = logging.getLogger(__name__)
@@ -34,12 +32,7 @@ NEAR_SIMILARITY = 0.7           # word-sequence similarity of a near repeat (bes
 WITHIN_FLOOR = 0.90
 CANDIDATE_FLOOR = 0.93
 APPROX_K = 10_000               # neighbours per task asked of an HNSW store (it has no range search)
-_WORDS = re.compile(r"\w+")
 _EPS = 1e-6
-
-
-def words(text: str) -> list[str]:
-    return _WORDS.findall(fold(text))
 
 
 def kind_of(a: PairText, b: PairText, similarity: float, near: float = NEAR_SIMILARITY) -> str:

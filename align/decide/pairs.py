@@ -41,12 +41,17 @@ class PairText:
     target: bool = False            # a quantified indicator (chỉ tiêu), not a task
 
 
+def words(text: str) -> list[str]:
+    """Folded words in order (case, Unicode and punctuation ignored)."""
+    return _WORDS.findall(fold(text))
+
+
 def pair_text(record: IndexRecord) -> PairText:
     from align.text.analyze import analyze
 
     lead = (record.fields or {}).get(LEAD, "")
-    return PairText(tuple(_WORDS.findall(fold(record.text))), frozenset(analyze(record.text)),
-                    frozenset(_NUMBER.findall(record.text)), " ".join(_WORDS.findall(fold(lead))),
+    return PairText(tuple(words(record.text)), frozenset(analyze(record.text)),
+                    frozenset(_NUMBER.findall(record.text)), " ".join(words(lead)),
                     record.kind == TARGET)
 
 

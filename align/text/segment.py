@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import sqlite3
 import sys
 import threading
 from collections import OrderedDict

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import align.cli.review  # noqa: F401  (registers the commands on the app)
 from align.cli.main import app
 
 MINI = Path(__file__).resolve().parents[2] / "corpus" / "fixtures" / "mini"

@@ -5,9 +5,9 @@ import pytest
 
 from align.corpus_index import task_records
 from align.decide import pairs
+from align.decide.pairs import words
 from align.decide.duplicates import (CANDIDATE_FLOOR, EXACT, NEAR, PARAPHRASE, WITHIN_FLOOR,
-                                     candidates, find_pairs, kind_of, mutual_rank, plan_duplicates, plan_ranks,
-                                     words)
+                                     candidates, find_pairs, kind_of, mutual_rank, plan_duplicates, plan_ranks)
 from align.decide.labels import PAIRS_FILE, read_pair_labels
 from align.decide.logistic import Logistic
 from align.decide.pairs import PairModel, PairText

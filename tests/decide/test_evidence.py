@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from align.decide import serves as serves_features
 from align.decide.logistic import Logistic
