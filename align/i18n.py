@@ -7,6 +7,7 @@ and their JSON"). Dates are shown as dd/mm/yyyy in both languages, as Vietnamese
 """
 from __future__ import annotations
 
+import string
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
@@ -140,7 +141,110 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "a dashed border marks cells where some coverage is weak (to check). "
                            "Hover an item for its heading."},
     "matrix.weak": {VI: "{weak} cần xem lại", EN: "{weak} weak"},
+    "col.suggestion": {VI: "Gợi ý từ kế hoạch đã rà soát", EN: "suggestion"},
+    "col.origin": {VI: "Nguồn gợi ý", EN: "origin"},
+    "title.suggestions": {VI: "Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác",
+                          EN: "Suggestions from near-repeats reviewed in other plans"},
+    "sheet.suggestions": {VI: "Gợi ý", EN: "Suggestions"},
+    "fig.suggestions": {VI: "Nhiệm vụ có gợi ý từ kế hoạch đã rà soát", EN: "Tasks with a reviewed suggestion"},
 }
+
+# Reasons of decisions (align.types.Reason): `reason.<code>`, filled by `reason_text`. Parameters that are
+# Reasons are parts of the sentence (empty when absent); numbers take the language's decimal mark.
+REASONS: dict[str, dict[str, str]] = {
+    "none": {VI: "", EN: ""},
+    "not_applicable": {VI: "không thuộc cấp xã: {why}", EN: "not for a commune: {why}"},
+    "note": {VI: "{said}", EN: "{note}"},         # a curated table's note is English: Vietnamese says who acts
+    "addressed_to": {VI: "giao cho {actors}", EN: "addressed to {actors}"},
+    "who.central": {VI: "việc của các cơ quan Trung ương", EN: "work of central bodies"},
+    "who.government": {VI: "việc của Chính phủ", EN: "work of the Government"},
+    "who.ministries": {VI: "việc của các bộ, ngành Trung ương", EN: "work of the ministries"},
+    "who.provinces": {VI: "việc của cấp tỉnh", EN: "work of the provinces"},
+    "who.communes": {VI: "việc của cấp xã", EN: "work of the communes"},
+    "who.all-levels": {VI: "việc của các cấp", EN: "work of every level"},
+    "no_tasks": {VI: "kế hoạch không có nhiệm vụ nào", EN: "the plan has no tasks"},
+    "covered": {VI: "nhiệm vụ {task} đáp ứng mục này{via} (xác suất {probability:.2f}{terms})",
+                EN: "task {task} serves it{via} (probability {probability:.2f}{terms})"},
+    "weak": {VI: "mới có một phần căn cứ{via}: gần nhất là nhiệm vụ {task} (xác suất {probability:.2f}{terms})",
+             EN: "some evidence only{via}: task {task} is the nearest (probability {probability:.2f}{terms})"},
+    "gap": {VI: "không nhiệm vụ nào đáp ứng mục này{via}: gần nhất là {task}, xác suất {probability:.2f}",
+            EN: "no task serves it{via}: the nearest, {task}, has probability {probability:.2f}"},
+    "via": {VI: " (quan điểm, thực hiện qua {clauses})", EN: " (a viewpoint, carried out through {clauses})"},
+    "terms": {VI: "; từ khóa chung: {terms}", EN: "; shared terms: {terms}"},
+    "orphan": {VI: "không đáp ứng mục nào của {refs}: gần nhất {nearest}",
+               EN: "serves no clause of {refs}: nearest {nearest}"},
+    "nearest": {VI: "{ref} mục {clause} ({score:.2f})", EN: "{ref} {clause} at {score:.2f}"},
+    "reviewed_serves": {VI: "đã rà soát: nhiệm vụ {task} đáp ứng mục này ({reviewer}, {date})",
+                        EN: "reviewed: task {task} serves it ({reviewer}, {date})"},
+    "reviewed_none": {VI: "đã rà soát: không đáp ứng mục nào ({reviewer}, {date})",
+                      EN: "reviewed: serves no clause ({reviewer}, {date})"},
+    "same_words": {VI: "trùng nguyên văn", EN: "the same words"},
+    "near": {VI: "{share:.0%} số từ giống nhau, cùng thứ tự{lead}; cosin {cosine:.3f}",
+             EN: "{share:.0%} of the words in the same order{lead}; cosine {cosine:.3f}"},
+    "paraphrase": {VI: "cùng các từ nội dung ({terms}){lead}; cosin {cosine:.3f}",
+                   EN: "same content words ({terms}){lead}; cosine {cosine:.3f}"},
+    "same_lead": {VI: "; cùng cơ quan chủ trì", EN: "; same lead agency"},
+    "suggested": {VI: "đã rà soát ở {commune}: nhiệm vụ {task} của {plan} đáp ứng {ref} {clause} ({reviewer}, {date})",
+                  EN: "reviewed in {commune}: task {task} of {plan} serves {ref} {clause} ({reviewer}, {date})"},
+}
+
+
+class _ReasonFormatter(string.Formatter):
+    """str.format with a language: nested reasons rendered, lists joined, numbers with the decimal mark."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, spec: str) -> str:
+        if isinstance(value, Mapping) and "code" in value:
+            return reason_text(value, self.lang)
+        if hasattr(value, "code") and hasattr(value, "params"):
+            return reason_text(value, self.lang)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.format_field(v, "") for v in value)
+        shown = super().format_field(value, spec)
+        if isinstance(value, float) and self.lang == VI:
+            shown = shown.replace(".", ",")
+        return shown
+
+
+def reason_text(reason: Any, lang: str = EN) -> str:
+    """A decision's reason (an align.types.Reason, or its JSON `{"code", "params"}`) in `lang`.
+
+    English is the JSON's `reason` string; reports show their own language. Vietnamese writes
+    0,42 for 0.42."""
+    code, params = (reason["code"], reason.get("params") or {}) if isinstance(reason, Mapping) else \
+        (reason.code, reason.params)
+    try:
+        text = REASONS[code][check_lang(lang)]
+    except KeyError:
+        raise KeyError(f"no reason {code!r} in the catalogue") from None
+    return _ReasonFormatter(lang).vformat(text, (), dict(params))
+
+
+def reason_json(reason: Any) -> Any:
+    """A reason as JSON: `{"code", "params"}`, nested reasons alike (what `reason_text` reads back)."""
+    if hasattr(reason, "code") and hasattr(reason, "params"):
+        return {"code": reason.code, "params": {k: reason_json(v) for k, v in reason.params.items()}}
+    if isinstance(reason, (list, tuple)):
+        return [reason_json(v) for v in reason]
+    return reason
+
+
+REASON_KEYS = ("reason", "reason_code", "reason_params")
+
+
+def reason_fields(reason: Any) -> dict[str, Any]:
+    """The JSON fields of a row with a reason: `reason` (English text), `reason_code`, `reason_params`."""
+    data = reason_json(reason)
+    return {"reason": reason_text(data, EN), "reason_code": data["code"], "reason_params": data["params"]}
+
+
+def localise(row: Mapping[str, Any], lang: str = DEFAULT) -> dict[str, Any]:
+    """A JSON row with its `reason` in `lang` (rows without `reason_code` unchanged)."""
+    if not row.get("reason_code"):
+        return dict(row)
+    return {**row, "reason": reason_text({"code": row["reason_code"], "params": row.get("reason_params")}, lang)}
 
 
 def check_lang(lang: str) -> str:

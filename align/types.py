@@ -176,6 +176,17 @@ STATUSES = (COVERED, WEAK, GAP, NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a decision was taken, as a message code of the catalogue (align/i18n.py, `reason.<code>`) and its
+    parameters, so each report says it in its own language (`i18n.reason_text`). A parameter may itself be
+    a Reason (an optional part of the sentence), a number (shown with the language's decimal mark), a
+    string or a list of them."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Evidence:
     """A task behind a decision: its calibrated score for the clause and the key terms they share."""
 
@@ -205,7 +216,7 @@ class ClauseDecision:
     status: str                         # one of STATUSES
     support: float                      # probability that the plan carries the clause out
     evidence: tuple[Evidence, ...]
-    reason: str
+    reason: Reason
     applicability: Applicability
     reviewed: bool = False              # a reviewer's decision (align/reviews.py) made this state
 
@@ -221,7 +232,7 @@ class OrphanDecision:
     task_id: str
     probability: float                  # probability that the task serves nothing
     nearest: tuple[tuple[str, str, float], ...]   # (reference id, clause id, score), best per reference
-    reason: str
+    reason: Reason
     reviewed: bool = False              # a reviewer marked the task as serving no clause
 
 
@@ -262,7 +273,7 @@ class DuplicatePair:
     kind: str               # exact | near | paraphrase
     rank: int = 1           # mutual rank: the worse of b's rank among a's neighbours in b's plan and vice versa
     probability: float = 1.0   # the pair model's probability that the two are one task
-    reason: str = ""
+    reason: Reason = Reason("none")
 
 
 @dataclass(frozen=True, eq=False)

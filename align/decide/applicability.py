@@ -59,19 +59,28 @@ def by_rules(clause: Clause) -> Applicability:
     """Applicability read from the clause's own words (its lead agency first, then its first sentence)."""
     if clause.kind == "viewpoint":
         return Applicability(clause.id, "all-levels", True, "a guiding viewpoint every level follows", (), "rules")
-    lead = strip_marks(clause.fields.get(LEAD, "")) if clause.fields else ""
-    text = lead or strip_marks(first_sentence(clause.text))
+    original = (clause.fields.get(LEAD, "") if clause.fields else "") or first_sentence(clause.text)
+    text = strip_marks(original)
     local = _LOCAL.search(text)
     if local:
         return Applicability(clause.id, "all-levels", True, f"names '{local.group(0)}'", (), "rules")
     for who, pattern in (("central", _CENTRAL), ("government", _GOVERNMENT), ("ministries", _MINISTRY)):
         found = pattern.search(text)
         if found:
-            return Applicability(clause.id, who, False, f"addressed to '{found.group(0)}'", (), "rules")
+            return Applicability(clause.id, who, False, f"addressed to '{found.group(0)}'",
+                                 (as_written(original, found.group(0)),), "rules")
     act = _NATIONAL_ACTS.search(strip_marks(clause.text))
     if act:
         return Applicability(clause.id, "central", False, f"national work ('{act.group(0)}')", (), "rules")
     return Applicability(clause.id, "all-levels", True, "names no central body", (), "rules")
+
+
+def as_written(original: str, folded: str) -> str:
+    """The words of `original` a pattern matched in its folded form (`folded`), with their diacritics and
+    capitals ("Ban Tuyên giáo Trung ương" for "ban tuyen giao trung uong"); `folded` when not found."""
+    mapped = "".join(m if len(m := strip_marks(ch)) == 1 else ch.lower() for ch in original)
+    start = mapped.find(folded)
+    return original[start:start + len(folded)] if start >= 0 else folded
 
 
 @lru_cache(maxsize=16)

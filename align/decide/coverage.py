@@ -18,7 +18,8 @@ from typing import Sequence
 import numpy as np
 
 from align.decide.evidence import PlanEvidence
-from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK, Applicability, ClauseDecision, Evidence
+from align.i18n import reason_fields
+from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK, Applicability, ClauseDecision, Evidence, Reason
 
 SUPPORTING = 3              # tasks whose probabilities make a clause's support
 EVIDENCE_SHOWN = 3          # tasks listed behind a clause
@@ -87,26 +88,35 @@ def _evidence(ev: PlanEvidence, column: int, idf: dict[str, float] | None) -> tu
                           ev.terms(int(i), column, idf)) for i in rows)
 
 
-def _reason(ev: PlanEvidence, column: int, status: str, evidence: Sequence[Evidence], app: Applicability) -> str:
+def _reason(ev: PlanEvidence, column: int, status: str, evidence: Sequence[Evidence], app: Applicability) -> Reason:
+    """Why the clause has its state, as a catalogue message (align/i18n.py) the reports say in their language."""
     best = evidence[0] if evidence else None
-    terms = f"; shared terms: {', '.join(best.terms[:4])}" if best and best.terms else ""
-    via = ""
+    terms = Reason("terms", {"terms": list(best.terms[:4])}) if best and best.terms else Reason("none")
+    via = Reason("none")
     if ev.links and ev.links[column]:
-        via = f" (a viewpoint, carried out through {', '.join(ev.ref.clauses[k].id for k in ev.links[column])})"
+        via = Reason("via", {"clauses": [ev.ref.clauses[k].id for k in ev.links[column]]})
     if status == NOT_APPLICABLE:
-        return f"not for a commune: {app.reason}"
+        return Reason("not_applicable", {"why": applicability_reason(app)})
     if best is None:
-        return "the plan has no tasks"
-    if status == COVERED:
-        return f"task {best.task_id} serves it{via} (probability {best.score:.2f}{terms})"
-    if status == WEAK:
-        return f"some evidence only{via}: task {best.task_id} is the nearest (probability {best.score:.2f}{terms})"
-    return f"no task serves it{via}: the nearest, {best.task_id}, has probability {best.score:.2f}"
+        return Reason("no_tasks")
+    found = {"task": best.task_id, "probability": best.score, "via": via}
+    if status in (COVERED, WEAK):
+        return Reason(status, {**found, "terms": terms})
+    return Reason("gap", found)
+
+
+def applicability_reason(app: Applicability) -> Reason:
+    """Why only central bodies can act on a clause: the bodies it names (in their own Vietnamese names), else
+    the curated table's note (English), else who it addresses."""
+    said = Reason("addressed_to", {"actors": list(app.actors)}) if app.actors else Reason(f"who.{app.who}")
+    if (app.source == "rules" and app.actors) or not app.reason:
+        return said
+    return Reason("note", {"note": app.reason, "said": said})
 
 
 def decision_json(d: ClauseDecision) -> dict:
     """The JSON fields a decision adds to a clause row (the contract in README, gaps --format json)."""
-    return {"status": d.status, "covered": d.covered, "support": d.support, "reason": d.reason,
+    return {"status": d.status, "covered": d.covered, "support": d.support, **reason_fields(d.reason),
             "evidence": [{"task_id": e.task_id, "text": e.text, "score": e.score, "terms": list(e.terms)}
                          for e in d.evidence],
             "applicability": {"who": d.applicability.who, "commune": d.applicability.commune,

@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from align.decide.evidence import PlanEvidence
-from align.types import OrphanDecision
+from align.types import OrphanDecision, Reason
 
 _CLIP = 0.999               # a probability of 1 would make the product 0 whatever the other clauses say
 
@@ -64,6 +64,6 @@ def _nearest(ev: PlanEvidence, row: int) -> tuple[str, str, float]:
     return ev.ref.id, ev.ref.clauses[j].id, round(float(ev.scores[row, j]), 4)
 
 
-def _reason(nearest: Sequence[tuple[str, str, float]]) -> str:
-    closest = ", ".join(f"{ref} {clause} at {score:.2f}" for ref, clause, score in nearest)
-    return f"serves no clause of {', '.join(r for r, _, _ in nearest)}: nearest {closest}"
+def _reason(nearest: Sequence[tuple[str, str, float]]) -> Reason:
+    closest = [Reason("nearest", {"ref": ref, "clause": clause, "score": score}) for ref, clause, score in nearest]
+    return Reason("orphan", {"refs": [r for r, _, _ in nearest], "nearest": closest})

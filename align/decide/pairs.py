@@ -21,7 +21,7 @@ import numpy as np
 
 from align.decide.logistic import Logistic
 from align.text.normalize import fold
-from align.types import LEAD, TARGET, IndexRecord
+from align.types import LEAD, TARGET, IndexRecord, Reason
 
 FEATURES = ("cosine", "word_similarity", "jaccard", "rare_shared", "rare_union", "length_ratio",
             "numbers_conflict", "lead", "mutual_rank", "both_targets", "targets_similarity")
@@ -103,12 +103,12 @@ class PairModel:
         return cls(Logistic.from_json(data["model"]), float(data["threshold"]))
 
 
-def reason(kind: str, x: np.ndarray, shared: Sequence[str]) -> str:
-    """One line a reviewer reads: why the two tasks are taken for one."""
+def reason(kind: str, x: np.ndarray, shared: Sequence[str]) -> Reason:
+    """Why the two tasks are taken for one, as a catalogue message (align/i18n.py) a report says in its language."""
     f = dict(zip(FEATURES, x.tolist()))
     if kind == "exact":
-        return "the same words"
-    what = f"{f['word_similarity']:.0%} of the words in the same order" if kind == "near" else \
-        f"same content words ({', '.join(t.replace('_', ' ') for t in shared[:4])})"
-    lead = "; same lead agency" if f["lead"] > 0 else ""
-    return f"{what}{lead}; cosine {f['cosine']:.3f}"
+        return Reason("same_words")
+    found = {"cosine": f["cosine"], "lead": Reason("same_lead") if f["lead"] > 0 else Reason("none")}
+    if kind == "near":
+        return Reason("near", {"share": f["word_similarity"], **found})
+    return Reason("paraphrase", {"terms": [t.replace("_", " ") for t in shared[:4]], **found})

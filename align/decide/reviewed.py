@@ -16,7 +16,7 @@ import numpy as np
 
 from align.decide.evidence import PlanEvidence
 from align.i18n import date
-from align.types import COVERED, REJECT, SERVES_NONE, ClauseDecision, OrphanDecision, ReviewDecision
+from align.types import COVERED, REJECT, SERVES_NONE, ClauseDecision, OrphanDecision, Reason, ReviewDecision
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def mark_clauses(clauses: Sequence[ClauseDecision], ev: PlanEvidence,
     out = list(clauses)
     for row, j, d in pairs:
         task = ev.plan.tasks[row].id
-        reason = f"reviewed: task {task} serves it ({d.reviewer}, {date(d.time, with_time=False)})"
+        reason = Reason("reviewed_serves", {"task": task, "reviewer": d.reviewer, "date": date(d.time, False)})
         status = out[j].status if not out[j].applicability.commune else COVERED
         out[j] = dataclasses.replace(out[j], status=status, reviewed=True, reason=reason)
     return tuple(out)
@@ -95,7 +95,7 @@ def mark_orphans(found: Sequence[OrphanDecision], scope: Sequence[PlanEvidence],
         marks = [placed.get((rows[o.task_id], ref)) for ref in refs]
         if marks and all(m is not None and m.action == SERVES_NONE for m in marks):
             who = marks[-1]
-            o = dataclasses.replace(o, reviewed=True, reason=f"reviewed: serves no clause ({who.reviewer}, "
-                                                             f"{date(who.time, with_time=False)})")
+            o = dataclasses.replace(o, reviewed=True, reason=Reason("reviewed_none", {
+                "reviewer": who.reviewer, "date": date(who.time, with_time=False)}))
         out.append(o)
     return tuple(out)

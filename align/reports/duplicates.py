@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from align.decide.duplicates import KINDS
+from align.i18n import reason_fields
 from align.reports.alignment import plan_header
 from align.types import Document, DuplicatePair, IndexRecord
 
@@ -16,7 +17,7 @@ def _unit(record: IndexRecord) -> dict[str, Any]:
 
 def pair_to_json(pair: DuplicatePair) -> dict[str, Any]:
     return {"a": _unit(pair.a), "b": _unit(pair.b), "score": pair.score, "similarity": pair.similarity,
-            "kind": pair.kind, "probability": pair.probability, "reason": pair.reason}
+            "kind": pair.kind, "probability": pair.probability, **reason_fields(pair.reason)}
 
 
 def duplicates_to_json(plan: Document, pairs: Sequence[DuplicatePair], across: bool, threshold: float,
@@ -29,4 +30,4 @@ def duplicates_to_json(plan: Document, pairs: Sequence[DuplicatePair], across: b
 def pair_rows(pairs: Sequence[DuplicatePair]) -> list[dict[str, Any]]:
     return [{"kind": p.kind, "probability": p.probability, "score": p.score, "similarity": p.similarity,
              "a_id": p.a.id, "a": p.a.text, "b_plan": p.b.doc_id, "b_id": p.b.id, "b": p.b.text,
-             "reason": p.reason} for p in pairs]
+             **reason_fields(p.reason)} for p in pairs]

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from align.decide.assess import Assessment
 from align.decide.coverage import decision_json
 from align.decide.peers import states
+from align.i18n import REASON_KEYS, reason_fields
 from align.reports.alignment import plan_header
 from align.types import COVERED, DEADLINE, GAP, LEAD, NOT_APPLICABLE, STATUSES, TARGET, WEAK
 
@@ -70,7 +71,7 @@ def rank_gaps(clauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
         clause["gap_rank"] = rank
     return [{"rank": c["gap_rank"], "clause_id": c["clause_id"], "item": c["item"], "heading": c["heading"],
              "text": c["text"], "level": c["level"], "peer_coverage": c["peer_coverage"], "support": c["support"],
-             "best_score": c["best_score"], "reason": c["reason"]} for c in found]
+             "best_score": c["best_score"], **{k: c[k] for k in REASON_KEYS}} for c in found]
 
 
 def orphan_rows(a: Assessment) -> list[dict[str, Any]]:
@@ -83,7 +84,7 @@ def orphan_rows(a: Assessment) -> list[dict[str, Any]]:
                     "best_score": main[2] if main else 0.0, "best_clause": main[1] if main else None,
                     "nearest": [{"ref": r, "clause_id": c, "score": s} for r, c, s in o.nearest],
                     "lead": task.fields.get(LEAD, ""), "deadline": task.fields.get(DEADLINE, ""),
-                    "reason": o.reason, "reviewed": o.reviewed})
+                    **reason_fields(o.reason), "reviewed": o.reviewed})
     return out
 
 

@@ -113,14 +113,15 @@ def review_tables(review: Mapping[str, Any], lang: str = i18n.DEFAULT
     from align.reports.matrix import matrix_columns, matrix_rows
 
     ref = review["ref"].upper()
+    said = lambda rows: [i18n.localise(r, lang) for r in rows]      # noqa: E731 (reasons in the report's language)
     found = {"summary": (("figure", "value"), summary_rows(review, lang)),
              "items": (ITEM_COLUMNS, list(review["items"])),
              "tasks": (task_columns(review), task_rows(review)),
-             "gaps": (GAP_COLUMNS, list(review["gaps"])),
+             "gaps": (GAP_COLUMNS, said(review["gaps"])),
              "clauses": (CLAUSE_COLUMNS + (("reviewed",) if any(c.get("reviewed") for c in review["clauses"])
-                                           else ()), clause_table(review)),
-             "orphans": (ORPHAN_COLUMNS, list(review["orphans"])),
-             "duplicates": (DUPLICATE_COLUMNS, list(review["duplicate_rows"])),
+                                           else ()), said(clause_table(review))),
+             "orphans": (ORPHAN_COLUMNS, said(review["orphans"])),
+             "duplicates": (DUPLICATE_COLUMNS, said(review["duplicate_rows"])),
              "matrix": (matrix_columns(review["matrix"]), matrix_rows(review["matrix"], lang))}
     return [(key, i18n.t(f"title.{key}", lang, ref=ref), *found[key]) for key in TABLE_KEYS]
 

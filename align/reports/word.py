@@ -122,9 +122,10 @@ def _sections(review: Mapping[str, Any], summary_rows: Sequence[Mapping[str, Any
     summary = [[r["figure"], _number(r["value"], lang)] for r in summary_rows]
     items = [[i["item"], state(i["status"]), f"{i['covered'] + i['weak']}/{i['applicable']}", i["heading"]]
              for i in review["items"]]
-    gaps = [[str(g["rank"]), g["clause_id"], str(g["peer_coverage"]), _number(g["support"], lang), g["reason"],
+    said = lambda row: i18n.localise(row, lang)["reason"]      # noqa: E731
+    gaps = [[str(g["rank"]), g["clause_id"], str(g["peer_coverage"]), _number(g["support"], lang), said(g),
              g["text"]] for g in review["gaps"]]
-    orphans = [[o["id"], _number(o["probability"], lang), o["reason"], o["text"]] for o in review["orphans"]]
+    orphans = [[o["id"], _number(o["probability"], lang), said(o), o["text"]] for o in review["orphans"]]
     duplicates = [[i18n.value("kind", d["kind"], lang), _number(d["probability"], lang), f"{d['a_id']}: {d['a']}",
                    f"{d['b_id']}: {d['b']}"] for d in review["duplicate_rows"]]
     refs = review["refs"]

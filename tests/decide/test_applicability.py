@@ -112,3 +112,8 @@ def test_applicability_of_nq57_keeps_its_central_clauses_away_from_communes(real
     found = {a.clause_id: a for a in applicability(real_session.corpus.references(["nq57"])[0])}
     assert found["IV.3"].commune is False and found["IV.5"].commune is False
     assert {a.source for a in found.values()} == {"table"}
+
+
+def test_by_rules_keeps_the_central_body_as_written():
+    found = by_rules(_clause("Ban Tuyên giáo Trung ương chủ trì công tác tuyên truyền."))
+    assert found.actors == ("Ban Tuyên giáo Trung ương",)

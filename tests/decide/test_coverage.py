@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from align.i18n import reason_text
 from align.decide.coverage import EVIDENCE_SHOWN, SUPPORTING, CoverageModel, decide, decision_json, support
 from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK
 
@@ -104,29 +105,29 @@ def test_decide_evidence_of_a_viewpoint_comes_from_its_linked_clause(ref):
     links = tuple((_column(ref, "III.1.1"),) if c.id == "I.1" else () for c in ref.clauses)
     plan = make_plan("p", ["Một việc.", "Tuyên truyền chuyển đổi số."])
     decision = _decisions(evidence_for(plan, ref, {(1, "III.1.1"): 0.9}, links=links))["I.1"]
-    assert decision.status == COVERED and decision.evidence[0].task_id == "t2" and "III.1.1" in decision.reason
+    assert decision.status == COVERED and decision.evidence[0].task_id == "t2" and "III.1.1" in reason_text(decision.reason)
 
 
 def test_decide_reason_of_a_covered_clause_names_the_best_task(ref):
     plan = make_plan("p", ["Một việc.", "Tuyên truyền chuyển đổi số."])
     decision = _decisions(evidence_for(plan, ref, {(0, "III.1.1"): 0.2, (1, "III.1.1"): 0.9}))["III.1.1"]
-    assert decision.status == COVERED and "t2" in decision.reason
+    assert decision.status == COVERED and "t2" in reason_text(decision.reason)
 
 
 def test_decide_reason_of_a_weak_clause_names_the_nearest_task(ref):
     decision = _decisions(evidence_for(make_plan("p", ["Một việc."]), ref, {(0, "III.5.1"): 0.45}))["III.5.1"]
-    assert decision.status == WEAK and decision.covered and "t1" in decision.reason
+    assert decision.status == WEAK and decision.covered and "t1" in reason_text(decision.reason)
 
 
 def test_decide_reason_of_a_gap_names_the_nearest_task(ref):
     decision = _decisions(evidence_for(make_plan("p", ["Một việc.", "Việc khác."]), ref,
                                        {(1, "III.7.1"): 0.1}))["III.7.1"]
-    assert decision.status == GAP and not decision.covered and "t2" in decision.reason
+    assert decision.status == GAP and not decision.covered and "t2" in reason_text(decision.reason)
 
 
 def test_decide_not_applicable_clause_takes_its_reason_from_the_table(ref):
     decision = _decisions(evidence_for(make_plan("p", ["Rà soát pháp luật."]), ref, {(0, CENTRAL): 0.95}))[CENTRAL]
-    assert decision.status == NOT_APPLICABLE and CENTRAL_REASON in decision.reason
+    assert decision.status == NOT_APPLICABLE and CENTRAL_REASON in reason_text(decision.reason)
 
 
 def test_decide_of_a_plan_without_tasks_has_no_evidence(ref):
@@ -140,3 +141,8 @@ def test_decision_json_has_the_contract_fields(ref):
     assert {"status", "covered", "support", "reason", "evidence", "applicability"} <= set(data)
     assert set(data["evidence"][0]) == {"task_id", "text", "score", "terms"}
     assert isinstance(data["evidence"][0]["terms"], list) and np.isclose(data["support"], 0.9)
+
+
+def test_decide_not_applicable_reason_in_vietnamese_names_the_bodies(ref):
+    decision = _decisions(evidence_for(make_plan("p", ["Rà soát pháp luật."]), ref, {(0, CENTRAL): 0.95}))[CENTRAL]
+    assert reason_text(decision.reason, "vi") == "không thuộc cấp xã: giao cho Đảng đoàn Quốc hội"

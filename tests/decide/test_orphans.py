@@ -1,5 +1,6 @@
 import pytest
 
+from align.i18n import reason_text
 from align.decide.orphans import OrphanModel, decide, none_probability
 
 from tests.handmade import ORPHANS, evidence_for, make_plan, make_ref
@@ -29,7 +30,7 @@ def test_orphan_decide_is_stricter_with_fewer_references_in_scope():
 def test_orphan_decide_names_the_nearest_clause_of_each_reference():
     orphan = decide(_scope(make_plan("p", TEXTS)), ORPHANS)[0]
     assert [n[0] for n in orphan.nearest] == ["ref", "ref2"]
-    assert "ref" in orphan.reason and "ref2" in orphan.reason
+    assert "ref" in reason_text(orphan.reason) and "ref2" in reason_text(orphan.reason)
 
 
 def test_orphan_decide_without_evidence_finds_nothing():

@@ -1,5 +1,6 @@
 import numpy as np
 
+from align.i18n import reason_text
 from align.decide.logistic import Logistic
 from align.decide.pairs import FEATURES, PairModel, PairText, features, pair_text, reason, word_similarity
 from align.types import LEAD, IndexRecord
@@ -75,13 +76,13 @@ def test_pair_features_mutual_rank_is_its_inverse():
 
 
 def test_pair_reason_of_an_exact_repeat():
-    assert reason("exact", features(_text("a"), _text("a"), 1.0, 1, {}), []) == "the same words"
+    assert reason_text(reason("exact", features(_text("a"), _text("a"), 1.0, 1, {}), [])) == "the same words"
 
 
 def test_pair_reason_of_a_paraphrase_names_the_shared_words_and_lead():
     x = features(_text("a", "camera_an_ninh", lead="công an"), _text("b", "camera_an_ninh", lead="công an"),
                  0.951, 1, {})
-    text = reason("paraphrase", x, ["camera_an_ninh"])
+    text = reason_text(reason("paraphrase", x, ["camera_an_ninh"]))
     assert "camera an ninh" in text and "same lead agency" in text and "0.951" in text
 
 

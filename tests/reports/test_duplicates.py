@@ -1,6 +1,6 @@
 from align.corpus_index import task_records
 from align.reports.duplicates import PAIR_COLUMNS, duplicates_to_json, pair_rows
-from align.types import DuplicatePair
+from align.types import DuplicatePair, Reason
 
 from tests.handmade import make_plan
 
@@ -8,8 +8,9 @@ from tests.handmade import make_plan
 def _pairs():
     plan = make_plan("p", ["Một việc.", "một việc", "Lắp camera ở trung tâm xã.", "Trang bị thiết bị giám sát."])
     r = task_records(plan)
-    return plan, [DuplicatePair(r[0], r[1], 1.0, 1.0, "exact", 1, 0.99, "the same words"),
-                  DuplicatePair(r[2], r[3], 0.95, 0.2, "paraphrase", 1, 0.8, "same content words (camera)")]
+    return plan, [DuplicatePair(r[0], r[1], 1.0, 1.0, "exact", 1, 0.99, Reason("same_words")),
+                  DuplicatePair(r[2], r[3], 0.95, 0.2, "paraphrase", 1, 0.8,
+                                Reason("paraphrase", {"terms": ["camera"], "cosine": 0.95, "lead": Reason("none")}))]
 
 
 def test_duplicates_to_json_has_the_contract_keys():
@@ -23,7 +24,7 @@ def test_duplicates_to_json_pairs_carry_their_reason_and_probability():
     plan, pairs = _pairs()
     pair = duplicates_to_json(plan, pairs, False, 0.5, 0.7)["pairs"][1]
     assert {"a", "b", "score", "similarity", "kind", "probability", "reason"} <= set(pair)
-    assert pair["reason"] == "same content words (camera)" and set(pair["a"]) >= {"id", "text", "plan"}
+    assert pair["reason"] == "same content words (camera); cosine 0.950" and set(pair["a"]) >= {"id", "text", "plan"}
 
 
 def test_duplicates_to_json_counts_each_kind():

@@ -170,3 +170,26 @@ def test_write_review_rejects_an_unknown_language(review, tmp_path):
 def test_write_review_rejects_unknown_suffix(review, tmp_path):
     with pytest.raises(PlanAlignError, match="unknown report format"):
         write_review(review, tmp_path / "r.pdf")
+
+
+def test_review_markdown_in_vietnamese_gives_the_reasons_in_vietnamese(review):
+    text = review_markdown(review)
+    assert "không nhiệm vụ nào đáp ứng mục này" in text and "trùng nguyên văn" in text
+    assert "no task serves it" not in text and "the same words" not in text
+
+
+def test_review_markdown_in_english_gives_the_reasons_in_english(review):
+    text = review_markdown(review, "en")
+    assert "no task serves it" in text and "không nhiệm vụ nào" not in text
+
+
+def test_review_docx_gives_the_gap_reasons_in_vietnamese(review):
+    import io
+
+    from docx import Document
+
+    from align.reports.review import render_review
+
+    document = Document(io.BytesIO(render_review(review, "docx")))
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert any(c.startswith("không nhiệm vụ nào đáp ứng mục này") for c in cells)
