@@ -21,8 +21,9 @@ from typing import Sequence
 
 from align.embed.backends import DEFAULT_MODEL
 from align.results import (AlignmentReport, CorpusListing, CoverageMatrix, DuplicateReport, Evaluation, GapReport,
-                           IndexInfo, OrphanReport, ParsedDocument, Review, SearchResult)
+                           IndexInfo, OrphanReport, ParsedDocument, Review, SearchResult, SuggestionReport)
 from align.session import Session
+from align.types import Document
 
 PRIMARY_REF = "nq57"        # the reference a plan is assessed against unless told otherwise
 
@@ -128,14 +129,39 @@ class PlanAlign:
 
     # -- one plan ------------------------------------------------------------------------------
     def align(self, plan: str | Path, refs: Sequence[str] | None = None, top_k: int = 5,
-              method: str | None = None) -> AlignmentReport:
-        """Each task of `plan` with its `top_k` nearest clauses of each reference (default: all)."""
+              method: str | None = None, reviewed: bool = True) -> AlignmentReport:
+        """Each task of `plan` with its `top_k` nearest clauses of each reference (default: all); with
+        `reviewed`, also the clauses reviewers chose for near-repeats of its tasks in other plans."""
         from align.align import DEFAULT_METHOD
 
         document = self.corpus.resolve(str(plan))
         references = self.corpus.references(list(refs) if refs else None)
+        found = self.suggestions(document).suggestions if reviewed else ()
+        wanted = {r.id for r in references}
         return AlignmentReport(self.session.aligner.align(document, references, top_k=top_k,
-                                                          method=method or DEFAULT_METHOD))
+                                                          method=method or DEFAULT_METHOD),
+                               tuple(s for s in found if s.ref in wanted))
+
+    def suggestions(self, plan: str | Path) -> SuggestionReport:
+        """Clauses reviewers chose for near-repeats of `plan`'s tasks in other plans (the duplicate pair model
+        across plans decides what a near-repeat is), each with where it was reviewed; none for a task whose
+        own decision is in force."""
+        from align.decide.suggest import in_force_by_plan, suggestions
+
+        document = plan if isinstance(plan, Document) else self.corpus.resolve(str(plan))
+        rows = self._review_rows()
+        found = suggestions(self.session, document, in_force_by_plan(rows)) if rows else []
+        return SuggestionReport(document, tuple(found))
+
+    def _review_rows(self) -> list:
+        """Every row of the review memory (none when it was never created: reading never creates it)."""
+        from align.reviews import FILE, ReviewStore
+
+        store = ReviewStore.existing(Path(self.data_dir) / FILE if self.data_dir else None)
+        if store is None:
+            return []
+        with store:
+            return store.history()
 
     def gaps(self, plan: str | Path, ref: str | None = None, method: str | None = None,
              threshold: float | None = None, reviewed: bool = True) -> GapReport:
@@ -193,7 +219,8 @@ class PlanAlign:
         a = report.assessment
         duplicates = plan_duplicates(self.session, a.plan)
         matrix = CoverageMatrix(a.ref, a.peers, a.model, a.cut_source, a.applicability, a.communes, a.plan.id)
-        return Review(assemble_review(report.to_json(), a, duplicates, matrix.to_json(), self.model_id))
+        found = self.suggestions(a.plan).suggestions if reviewed else ()
+        return Review(assemble_review(report.to_json(), a, duplicates, matrix.to_json(), self.model_id, found))
 
     # -- the corpus ----------------------------------------------------------------------------
     def search(self, text: str, kind: str = "task", commune: str | None = None, top_k: int = 10,

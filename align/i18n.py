@@ -143,6 +143,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "matrix.weak": {VI: "{weak} cần xem lại", EN: "{weak} weak"},
     "col.suggestion": {VI: "Gợi ý từ kế hoạch đã rà soát", EN: "suggestion"},
     "col.origin": {VI: "Nguồn gợi ý", EN: "origin"},
+    "col.ref": {VI: "Văn bản", EN: "reference"},
     "title.suggestions": {VI: "Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác",
                           EN: "Suggestions from near-repeats reviewed in other plans"},
     "sheet.suggestions": {VI: "Gợi ý", EN: "Suggestions"},

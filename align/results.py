@@ -15,6 +15,8 @@ from typing import Any, Mapping, Sequence
 
 from align.decide.assess import Assessment
 from align.decide.coverage import CoverageModel
+from align.decide.suggest import suggestion_json
+from align.i18n import reason_text
 from align.reports import alignment as alignment_view
 from align.reports import document as document_view
 from align.reports import duplicates as duplicates_view
@@ -23,7 +25,7 @@ from align.reports import matrix as matrix_view
 from align.reports import review as review_view
 from align.reports import search as search_view
 from align.search import Hit
-from align.types import Alignment, Applicability, Document, DuplicatePair, PlanCoverage
+from align.types import Alignment, Applicability, Document, DuplicatePair, PlanCoverage, Suggestion
 
 Section = tuple[str, Sequence[str], list[dict[str, Any]]]      # (title, columns, rows)
 
@@ -124,6 +126,7 @@ class AlignmentReport(_Views):
     """Each task of a plan with its nearest clauses in each reference."""
 
     alignment: Alignment
+    suggestions: tuple[Suggestion, ...] = ()     # reviewed clauses of near-repeats in other plans
     columns = alignment_view.ROW_COLUMNS
 
     @property
@@ -135,7 +138,42 @@ class AlignmentReport(_Views):
         return alignment_view.alignment_rows(self.alignment)
 
     def to_json(self) -> dict[str, Any]:
-        return alignment_view.alignment_to_json(self.alignment)
+        return {**alignment_view.alignment_to_json(self.alignment),
+                "suggestions": [suggestion_json(s) for s in self.suggestions]}
+
+    def sections(self) -> list[Section]:
+        shown = [(SUGGESTIONS_TITLE, SUGGESTION_COLUMNS, suggestion_rows(self.suggestions))] if self.suggestions else []
+        return [(self.title, self.columns, self.rows()), *shown]
+
+
+SUGGESTION_COLUMNS = ("task_id", "ref", "clause_id", "origin_plan", "origin_task", "commune", "probability", "reason")
+SUGGESTIONS_TITLE = "Suggestions from near-repeats reviewed in other plans"
+
+
+def suggestion_rows(found: Sequence[Suggestion]) -> list[dict[str, Any]]:
+    return [{"task_id": s.task_id, "ref": s.ref, "clause_id": s.clause_id, "origin_plan": s.origin.plan_id,
+             "origin_task": s.origin_task, "commune": s.commune, "probability": s.probability,
+             "reason": reason_text(s.reason)} for s in found]
+
+
+@dataclass(frozen=True)
+class SuggestionReport(_Views):
+    """Clauses reviewers chose for near-repeats of a plan's tasks in other plans."""
+
+    plan: Document
+    suggestions: tuple[Suggestion, ...]
+    columns = SUGGESTION_COLUMNS
+
+    @property
+    def title(self) -> str:
+        return f"{self.plan.id}: {len(self.suggestions)} suggestions from reviewed near-repeats in other plans"
+
+    def rows(self) -> list[dict[str, Any]]:
+        return suggestion_rows(self.suggestions)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": alignment_view.plan_header(self.plan),
+                "suggestions": [suggestion_json(s) for s in self.suggestions]}
 
 
 @dataclass(frozen=True)

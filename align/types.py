@@ -263,6 +263,22 @@ class ReviewDecision:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A clause proposed for a task because a reviewer chose it for a near-repeat of the task in another plan
+    (the duplicate pair model, align/decide/duplicates.py, says the two are one task)."""
+
+    task_id: str
+    ref: str
+    clause_id: str
+    origin: "ReviewDecision"            # the reviewed decision in the other plan (its plan, task, reviewer, time)
+    origin_task: str                    # the reviewed task's id now (a decision follows its text)
+    commune: str                        # of the other plan
+    probability: float                  # the pair model's probability that the two tasks are one
+    kind: str                           # exact | near | paraphrase
+    reason: Reason
+
+
+@dataclass(frozen=True)
 class DuplicatePair:
     """Two tasks taken for one, with the evidence the pair model weighed."""
 

@@ -119,3 +119,45 @@ def test_plan_align_review_heatmap_has_every_corpus_plan(real_api):
     rows = re.findall(r"<tr(?: class=\"this-plan\")?><th class=\"plan\"", page)
     assert len(rows) == len(real_api.corpus.plans()) == 5
     assert page.count('class="this-plan"') == 1 and review.data["refs"] == ["nq57", "nq03"]
+
+
+def _review_binh_minh(clause="II.3.a"):
+    """A reviewer's choice for Bình Minh's online-filing task, which An Phú repeats word for word (twice)."""
+    from align.reviews import ReviewStore
+
+    doc = _mini_document("xa-binh-minh")
+    task = next(t for t in doc.tasks if "trực tuyến toàn trình" in t.text)
+    with ReviewStore() as store:
+        store.decide(doc.id, task.id, task.text, "ref-mini", "choose", clause, "Lan")
+
+
+def _mini_document(doc_id):
+    from align.corpus import Corpus
+
+    return Corpus(MINI_CORPUS).document(doc_id)
+
+
+def test_plan_align_suggestions_come_from_a_reviewed_near_repeat_in_another_plan(mini_api):
+    _review_binh_minh()
+    found = mini_api.suggestions("xa-an-phu").to_json()["suggestions"]
+    repeats = [t.id for t in _mini_document("xa-an-phu").tasks if "trực tuyến toàn trình" in t.text]
+    assert sorted(s["task_id"] for s in found if s["clause_id"] == "II.3.a") == sorted(repeats)
+    assert all(s["origin"]["commune"] == "Bình Minh" and s["reason"].startswith("reviewed in Bình Minh") for s in found)
+
+
+def test_plan_align_suggestions_are_none_without_reviews(mini_api):
+    assert mini_api.suggestions("xa-an-phu").suggestions == ()
+
+
+def test_plan_align_align_json_carries_the_suggestions_unless_told_not_to(mini_api):
+    _review_binh_minh()
+    assert mini_api.align("xa-an-phu", top_k=1).to_json()["suggestions"]
+    assert mini_api.align("xa-an-phu", top_k=1, reviewed=False).to_json()["suggestions"] == []
+
+
+def test_plan_align_review_shows_suggestions_in_its_tasks_and_tables(mini_api):
+    _review_binh_minh()
+    review = mini_api.review("xa-an-phu")
+    assert review.data["summary"]["suggestions"] == 2
+    assert any(t["suggestions"] for t in review.data["tasks"])
+    assert "Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác" in [title for title, _, _ in review.sections()]

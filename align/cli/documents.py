@@ -24,10 +24,13 @@ def align(plan: Annotated[str, typer.Argument(help="A plan: corpus document id o
           ref: RefOpt = None, top_k: Annotated[int, typer.Option("--top-k", min=1, help="Clauses per reference.")] = 5,
           fmt: FormatOpt = "table", method: MethodOpt = None, corpus: CorpusOpt = None, model: ModelOpt = "e5",
           index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False, out: OutOpt = None,
+          no_reviews: Annotated[bool, typer.Option("--no-reviews", help="No suggestions from the clauses reviewers "
+                                                   "chose for near-repeats in other plans.")] = False,
           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
-    """Map each task of PLAN to its nearest clauses of each reference document."""
+    """Map each task of PLAN to its nearest clauses of each reference document (and the clauses reviewers
+    chose for near-repeats of its tasks in other plans)."""
     from align.cli.output import show
 
     check_format(fmt)
     api = open_api(corpus, model, index_dir, no_rebuild, quiet, verbose)
-    show(api.align(plan, split_ids(ref), top_k=top_k, method=method), fmt, out)
+    show(api.align(plan, split_ids(ref), top_k=top_k, method=method, reviewed=not no_reviews), fmt, out)

@@ -18,7 +18,7 @@ from align.reports import tabular
 from align.decide.assess import Assessment
 from align.decide.evidence import PlanEvidence
 from align.reports.duplicates import pair_rows, pair_to_json
-from align.types import DEADLINE, LEAD, DuplicatePair
+from align.types import DEADLINE, LEAD, DuplicatePair, Suggestion
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx", ".docx": "docx"}
 
@@ -33,9 +33,13 @@ def _best(scores: PlanEvidence | None, row: int) -> dict[str, Any] | None:
 
 
 def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates: Sequence[DuplicatePair],
-                    matrix: Mapping[str, Any], model: str) -> dict[str, Any]:
-    """The review JSON from its parts (all computed elsewhere)."""
+                    matrix: Mapping[str, Any], model: str, suggestions: Sequence[Suggestion] = ()) -> dict[str, Any]:
+    """The review JSON from its parts (all computed elsewhere); `suggestions` are the reviewed clauses of
+    near-repeats in other plans (align/decide/suggest.py)."""
+    from align.decide.suggest import suggestion_json
+
     orphan_ids = {o["id"] for o in gaps["orphans"]}
+    suggested = [suggestion_json(s) for s in suggestions]
     scope = [ev for ev in assessment.scope if ev.ref.id == assessment.ref.id] + \
         [ev for ev in assessment.scope if ev.ref.id != assessment.ref.id]
     tasks = []
@@ -43,8 +47,9 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
         tasks.append({"id": task.id, "kind": task.kind, "text": task.text, "section": task.section,
                       "heading_path": list(task.heading_path), "lead": task.fields.get(LEAD, ""),
                       "deadline": task.fields.get(DEADLINE, ""), "best": {ev.ref.id: _best(ev, i) for ev in scope},
-                      "orphan": task.id in orphan_ids, "reviewed": task.id in assessment.reviewed})
-    summary = dict(gaps["summary"], duplicates=len(duplicates),
+                      "orphan": task.id in orphan_ids, "reviewed": task.id in assessment.reviewed,
+                      "suggestions": [s for s in suggested if s["task_id"] == task.id]})
+    summary = dict(gaps["summary"], duplicates=len(duplicates), suggestions=len({s["task_id"] for s in suggested}),
                    items=[{k: i[k] for k in ("item", "covered", "weak", "clauses", "share", "status")}
                           for i in gaps["items"]])
     return {"plan": gaps["plan"], "model": model, "method": assessment.method, "ref": gaps["ref"],
@@ -53,12 +58,12 @@ def assemble_review(gaps: Mapping[str, Any], assessment: Assessment, duplicates:
             "generated": time.strftime("%Y-%m-%d %H:%M"), "summary": summary, "items": gaps["items"],
             "tasks": tasks, "gaps": gaps["gaps"], "clauses": gaps["clauses"], "orphans": gaps["orphans"],
             "duplicates": [pair_to_json(p) for p in duplicates], "duplicate_rows": pair_rows(duplicates),
-            "matrix": matrix}
+            "suggestions": suggested, "matrix": matrix}
 
 
 # -- flat views shared by Markdown, xlsx, Word and HTML (labels from align/i18n.py) ---------
 SUMMARY_KEYS = ("tasks", "targets", "clauses", "applicable", "covered", "clear", "weak", "gaps", "not_applicable",
-                "orphans", "duplicates", "peer_plans", "reviewed")
+                "orphans", "duplicates", "peer_plans", "reviewed", "suggestions")
 
 
 def summary_rows(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> list[dict[str, Any]]:
@@ -95,6 +100,15 @@ CLAUSE_COLUMNS = ("clause_id", "status", "support", "evidence", "reason", "text"
 ITEM_COLUMNS = ("item", "clauses", "covered", "weak", "gap", "not_applicable", "share", "status", "heading")
 ORPHAN_COLUMNS = ("id", "kind", "probability", "reason", "lead", "text")
 DUPLICATE_COLUMNS = ("kind", "probability", "score", "a_id", "a", "b_id", "b", "reason")
+SUGGESTION_COLUMNS = ("id", "task", "ref", "clause_id", "origin", "probability", "reason")
+
+
+def suggestion_table(review: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per suggestion: the task, the clause a reviewer chose for its near-repeat, and where."""
+    texts = {t["id"]: t["text"] for t in review["tasks"]}
+    return [{**s, "id": s["task_id"], "task": texts.get(s["task_id"], ""),
+             "origin": f"{s['origin']['commune']} ({s['origin']['plan']} {s['origin']['task_id']})"}
+            for s in review.get("suggestions", ())]
 
 
 def clause_table(review: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -123,7 +137,11 @@ def review_tables(review: Mapping[str, Any], lang: str = i18n.DEFAULT
              "orphans": (ORPHAN_COLUMNS, said(review["orphans"])),
              "duplicates": (DUPLICATE_COLUMNS, said(review["duplicate_rows"])),
              "matrix": (matrix_columns(review["matrix"]), matrix_rows(review["matrix"], lang))}
-    return [(key, i18n.t(f"title.{key}", lang, ref=ref), *found[key]) for key in TABLE_KEYS]
+    keys = list(TABLE_KEYS)
+    if review.get("suggestions"):        # only when some other plan's review applies: most reports have none
+        found["suggestions"] = (SUGGESTION_COLUMNS, said(suggestion_table(review)))
+        keys.insert(keys.index("tasks") + 1, "suggestions")
+    return [(key, i18n.t(f"title.{key}", lang, ref=ref), *found[key]) for key in keys]
 
 
 def review_markdown(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> str:

@@ -128,6 +128,8 @@ def _sections(review: Mapping[str, Any], summary_rows: Sequence[Mapping[str, Any
     orphans = [[o["id"], _number(o["probability"], lang), said(o), o["text"]] for o in review["orphans"]]
     duplicates = [[i18n.value("kind", d["kind"], lang), _number(d["probability"], lang), f"{d['a_id']}: {d['a']}",
                    f"{d['b_id']}: {d['b']}"] for d in review["duplicate_rows"]]
+    suggestions = [[s["task_id"], f"{s['ref'].upper()} {s['clause_id']}", _number(s["probability"], lang), said(s)]
+                   for s in review.get("suggestions", ())]
     refs = review["refs"]
     tasks = [[t["id"], t["text"], *_best(t, refs, lang), t["lead"],
               " ".join(x for x in (i18n.value("orphan", t["orphan"], lang) and col("orphan"),
@@ -141,6 +143,8 @@ def _sections(review: Mapping[str, Any], summary_rows: Sequence[Mapping[str, Any
          gaps, (0.8, 1.2, 1.2, 1.1, 3, 4), [STATE_COLOURS["gap"]] * len(gaps)),
         ("orphans", [col("id"), col("probability"), col("reason"), col("task")], orphans, (1, 1.1, 3, 5), ()),
         ("duplicates", [col("kind"), col("probability"), col("a"), col("b")], duplicates, (1.3, 1.1, 4, 4), ()),
+        *([("suggestions", [col("id"), col("suggestion"), col("probability"), col("reason")], suggestions,
+            (1, 1.6, 1.1, 5), ())] if suggestions else []),
         ("tasks", [col("id"), col("task"), *[col(f"{r}_clause") for r in refs], col("lead"), col("note")], tasks,
          (1, 5, *([1.6] * len(refs)), 1.6, 1.4), ()),
     ], ref

@@ -15,7 +15,7 @@ from align.reports.colours import heat_css
 from align.reports.tabular import cell
 
 LONG_TEXT = 220
-HTML_ORDER = ("matrix", "items", "gaps", "clauses", "tasks", "orphans", "duplicates")
+HTML_ORDER = ("matrix", "items", "gaps", "clauses", "tasks", "suggestions", "orphans", "duplicates")
 
 CSS = """
 :root { --ink:#1d2733; --muted:#5b6875; --line:#d9dee4; --accent:#0b5cad; --bg:#f6f8fa; }
@@ -145,7 +145,7 @@ def review_html(review: Mapping[str, Any], tables: Sequence[tuple[str, str, Sequ
     plan = review["plan"]
     tables = {t[0]: t for t in tables}
     sections = []
-    for key in HTML_ORDER:
+    for key in (k for k in HTML_ORDER if k in tables):
         _, title, columns, rows = tables[key]
         body = heatmap(review["matrix"], lang) if key == "matrix" else table(columns, rows, lang=lang)
         sections.append(f'<section id="{key}"><h2>{escape(title)}</h2>{body}</section>')
