@@ -218,7 +218,10 @@ class PlanAlign:
         report = self.gaps(plan, ref, method, threshold, reviewed)
         a = report.assessment
         duplicates = plan_duplicates(self.session, a.plan)
-        matrix = CoverageMatrix(a.ref, a.peers, a.model, a.cut_source, a.applicability, a.communes, a.plan.id)
+        peers, marks = self._reviewed_plans(a.peers, a.ref, a.method, skip=a.plan.id) if reviewed else (a.peers, {})
+        if a.reviewed:
+            marks[a.plan.id] = len(a.reviewed)
+        matrix = CoverageMatrix(a.ref, peers, a.model, a.cut_source, a.applicability, a.communes, a.plan.id, marks)
         found = self.suggestions(a.plan).suggestions if reviewed else ()
         return Review(assemble_review(report.to_json(), a, duplicates, matrix.to_json(), self.model_id, found))
 
@@ -232,8 +235,9 @@ class PlanAlign:
         return SearchResult(text, kind, commune, tuple(hits))
 
     def matrix(self, ref: str | None = None, method: str | None = None,
-               threshold: float | None = None) -> CoverageMatrix:
-        """Coverage of the items of `ref` by every plan of the corpus."""
+               threshold: float | None = None, reviewed: bool = True) -> CoverageMatrix:
+        """Coverage of the items of `ref` by every plan of the corpus; with `reviewed`, each plan's reviewers'
+        decisions in force override the model (the plan is marked reviewed), as in `gaps`."""
         from align.align import DEFAULT_METHOD
         from align.decide.applicability import applicability
         from align.decide.assess import coverage_model
@@ -242,8 +246,23 @@ class PlanAlign:
         reference = self.corpus.references([ref or self.default_ref()])[0]
         model, source = coverage_model(self.session, threshold)
         plans = corpus_coverage(self.session, reference, method or DEFAULT_METHOD)
+        plans, marks = self._reviewed_plans(plans, reference, method or DEFAULT_METHOD) if reviewed else (plans, {})
         return CoverageMatrix(reference, plans, model, source, tuple(applicability(reference)),
-                              plan_communes(self.corpus))
+                              plan_communes(self.corpus), reviewed=marks)
+
+    def _reviewed_plans(self, plans: dict, reference, method: str, skip: str | None = None) -> tuple[dict, dict]:
+        """`plans` (plan -> PlanCoverage) with the reviewed decisions of each written in, and plan -> tasks reviewed."""
+        from align.decide.reviewed import reviewed_coverage
+        from align.decide.suggest import in_force_by_plan
+
+        plans, marks = dict(plans), {}
+        for pid, decisions in in_force_by_plan(self._review_rows()).items():
+            if pid not in plans or pid == skip:
+                continue
+            found, touched = reviewed_coverage(self.session, self.corpus.document(pid), reference, method, decisions)
+            if found is not None:
+                plans[pid], marks[pid] = found, touched
+        return plans, marks
 
     def default_ref(self) -> str:
         """NQ 57 when the corpus has it, else its first reference document."""
@@ -252,12 +271,15 @@ class PlanAlign:
 
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate(self, models: Sequence[str] | None = None, methods: Sequence[str] | None = None,
-                 labels: str | Path | None = None, decisions: bool = True, fit: bool = False) -> Evaluation:
+                 labels: str | Path | None = None, decisions: bool = True, fit: bool = False,
+                 with_reviews: bool = False) -> Evaluation:
         """Retrieval figures of each model (default: this one) and method against the labels,
         leave-one-commune-out, and (`decisions`) the decision figures of the first model.
 
         `fit` writes the fusion weights and decision models fitted on all labels to the data
-        directory, where every later PlanAlign finds them.
+        directory, where every later PlanAlign finds them. `with_reviews` adds the reviewers'
+        decisions in force (review memory) to the serves model's training labels; a plan's reviews
+        never train a model that scores its commune.
         """
         from align.evaluate import LABELS_FILE, read_labels
         from align.paths import eval_dir
@@ -265,7 +287,7 @@ class PlanAlign:
         gold = read_labels(labels or eval_dir(self.eval_dir) / LABELS_FILE)
         runs = [self._retrieval(spec, gold) for spec in (models or [self.model])]
         rows = [r for run in runs for r in run["rows"] if not methods or r["method"].split()[0] in methods]
-        verdicts = self._decisions((models or [self.model])[0], gold) if decisions or fit else None
+        verdicts = self._decisions((models or [self.model])[0], gold, with_reviews) if decisions or fit else None
         fitted = self._save_fitted([run["fusion"] for run in runs], verdicts) if fit else ()
         details = [{k: run[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")}
                    for run in runs]
@@ -286,14 +308,16 @@ class PlanAlign:
     def _model_session(self, spec: str) -> Session:
         return self.session if spec == self.model else self._session(spec, None)
 
-    def _decisions(self, spec: str, gold) -> dict:
+    def _decisions(self, spec: str, gold, with_reviews: bool = False) -> dict:
         from align.decide.evaluate import evaluate_decisions
         from align.decide.labels import COVERAGE_FILE, PAIRS_FILE, read_coverage_labels, read_pair_labels
+        from align.decide.suggest import in_force_by_plan
         from align.paths import eval_dir
 
         labels = eval_dir(self.eval_dir)
+        reviews = in_force_by_plan(self._review_rows()) if with_reviews else None
         return evaluate_decisions(self._model_session(spec), gold, read_coverage_labels(labels / COVERAGE_FILE),
-                                  read_pair_labels(labels / PAIRS_FILE))
+                                  read_pair_labels(labels / PAIRS_FILE), reviews)
 
     def _save_fitted(self, fusions, verdicts: dict | None) -> tuple[Path, ...]:
         from align.decide.models import DECISIONS_FILE, save_decisions

@@ -109,7 +109,8 @@ def collect_samples(session, labels: Sequence[Label], group_sessions: dict | Non
                 chosen.append((label, task))
         records = {r.id: r for r in task_records(doc)}
         scorer = (group_sessions or {}).get(group, session)
-        for ref in REF_KEYS:
+        labelled = sorted({r for label in plan_labels for r in label.refs} - set(REF_KEYS))
+        for ref in (*REF_KEYS, *labelled):       # the files' references, then any other a label names
             subset = [(lab, t) for lab, t in chosen if lab.refs.get(ref) is not None]
             if not subset:
                 continue

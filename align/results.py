@@ -289,6 +289,7 @@ class CoverageMatrix(_Views):
     applicability: tuple[Applicability, ...]
     communes: Mapping[str, str]
     highlight: str | None = None
+    reviewed: Mapping[str, int] = field(default_factory=dict)     # plan -> tasks whose reviewed decisions count
 
     @property
     def columns(self) -> Sequence[str]:
@@ -303,7 +304,7 @@ class CoverageMatrix(_Views):
 
     def to_json(self) -> dict[str, Any]:
         return matrix_view.coverage_matrix(self.plans, self.ref, self.model, self.applicability, self.communes,
-                                           highlight=self.highlight)
+                                           highlight=self.highlight, reviewed=self.reviewed)
 
 
 @dataclass(frozen=True)

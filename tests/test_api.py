@@ -161,3 +161,22 @@ def test_plan_align_review_shows_suggestions_in_its_tasks_and_tables(mini_api):
     assert review.data["summary"]["suggestions"] == 2
     assert any(t["suggestions"] for t in review.data["tasks"])
     assert "Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác" in [title for title, _, _ in review.sections()]
+
+
+def _gap_of(api, plan):
+    return next(c["clause_id"] for c in api.gaps(plan, reviewed=False).to_json()["clauses"] if c["status"] == "gap")
+
+
+def test_plan_align_matrix_honours_a_reviewed_choice_and_marks_the_plan(mini_api):
+    clause = _gap_of(mini_api, "xa-binh-minh")
+    before = {p["plan"]: p for p in mini_api.matrix().to_json()["plans"]}
+    _review_binh_minh(clause)
+    after = {p["plan"]: p for p in mini_api.matrix().to_json()["plans"]}
+    assert after["xa-binh-minh"]["covered"] == before["xa-binh-minh"]["covered"] + 1
+    assert after["xa-binh-minh"]["reviewed"] and not after["xa-an-phu"]["reviewed"]
+
+
+def test_plan_align_matrix_without_reviews_is_the_model_alone(mini_api):
+    model = mini_api.matrix().to_json()
+    _review_binh_minh(_gap_of(mini_api, "xa-binh-minh"))
+    assert mini_api.matrix(reviewed=False).to_json() == model

@@ -27,6 +27,10 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
                                                "them.")] = False,
              decisions: Annotated[bool, typer.Option("--decisions/--no-decisions", help="Also score the "
                                                      "decisions (coverage, gaps, orphans, duplicates).")] = True,
+             with_reviews: Annotated[bool, typer.Option("--with-reviews", help="Also train the serves model on the "
+                                                        "reviewers' decisions in force (`plan-align review`); a "
+                                                        "plan's reviews never train the model that scores it.")]
+             = False,
              eval_dir: EvalDirOpt = None, corpus: CorpusOpt = None, fmt: FormatOpt = "table",
              quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Hit@1, hit@5, MRR, nDCG@5, item accuracy and no-clause AUC, method by method (leave-one-commune-out)."""
@@ -35,7 +39,7 @@ def evaluate(model: Annotated[Optional[list[str]], typer.Option(
     check_format(fmt)
     models = model or ["e5"]
     api = open_api(corpus, models[0], quiet=quiet, verbose=verbose, eval_dir=eval_dir)
-    result = api.evaluate(models, method, labels, decisions=decisions, fit=fit)
+    result = api.evaluate(models, method, labels, decisions=decisions, fit=fit, with_reviews=with_reviews)
     show(result, fmt, sections=result.sections(per_plan=per_plan))
     if fmt == "json":
         return

@@ -103,11 +103,12 @@ def report(plan: PlanArg,
 
 def matrix(ref: OneRefOpt = "nq57", threshold: ThresholdOpt = None, method: MethodOpt = None,
            fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5", index_dir: IndexOpt = None,
-           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, quiet: QuietOpt = False,
-           verbose: VerboseOpt = False) -> None:
-    """Coverage of the reference's items by every plan of the corpus (covered/applicable per cell, weak apart)."""
+           no_rebuild: NoRebuildOpt = False, out: OutOpt = None, no_reviews: NoReviewsOpt = False,
+           quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
+    """Coverage of the reference's items by every plan of the corpus (covered/applicable per cell, weak apart);
+    reviewed decisions override the model, and their plans are marked reviewed."""
     from align.cli.output import show
 
     check_format(fmt)
     api = open_api(corpus, model, index_dir, no_rebuild, quiet, verbose)
-    show(api.matrix(ref, method, threshold), fmt, out)
+    show(api.matrix(ref, method, threshold, reviewed=not no_reviews), fmt, out)

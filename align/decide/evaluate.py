@@ -46,6 +46,8 @@ class LabelledCorpus:
     links: dict[str, tuple]                 # ref -> viewpoint links
     samples: list                           # align.evaluate.Sample, for the fusion
     served: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]   # (plan, ref) -> (labels T x C, judged T)
+    reviewed: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # (plan, ref) -> (labels T x C, judged T x C) from reviewers' decisions: training labels only, never scored
     _models: dict = field(default_factory=dict)
 
     @property
@@ -64,13 +66,23 @@ class LabelledCorpus:
     def _fit_serves(self, fusion, without: frozenset[str]) -> ServesModel:
         xs, ys = [], []
         for (pid, ref), pairs in self.pairs.items():
-            if self.groups[pid] in without:
+            if self.groups[pid] in without:     # the held-out communes' labels and reviews alike
                 continue
-            labels, judged = self.served[(pid, ref)]
-            x = design(pairs.features, fusion.scorers["hybrid"].rank_scores(pairs.features))[judged]
-            xs.append(x.reshape(-1, x.shape[2]))
-            ys.append(labels[judged].ravel())
+            labels, judged = self.training_labels(pid, ref)
+            xs.append(design(pairs.features, fusion.scorers["hybrid"].rank_scores(pairs.features))[judged])
+            ys.append(labels[judged])
         return ServesModel.fit(np.concatenate(xs), np.concatenate(ys))
+
+    def training_labels(self, plan: str, ref: str) -> tuple[np.ndarray, np.ndarray]:
+        """(labels, judged), both tasks x clauses: the hand labels' judged rows, with the reviewed pairs
+        (`reviewed`) written over them."""
+        labels, rows = self.served[(plan, ref)]
+        judged = np.repeat(rows[:, None], labels.shape[1], axis=1)
+        extra = self.reviewed.get((plan, ref))
+        if extra is None:
+            return labels, judged
+        said, told = extra
+        return np.where(told, said, labels), judged | told
 
     def evidence(self, without: frozenset[str], plan: str, ref: Document) -> PlanEvidence:
         fusion, serves = self.models(without)
@@ -109,6 +121,32 @@ def load_corpus(session, task_labels, plan_ids: Sequence[str]) -> LabelledCorpus
     samples, _ = collect_samples(session, task_labels)
     return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
                                                                 for r in refs}, samples, served)
+
+
+def review_labels(corpus: LabelledCorpus, decisions) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """Reviewers' decisions in force ({plan: {(task, ref): decision}}) as serves labels of the plans in `corpus`:
+    a chosen or accepted clause is served, a rejected one is not, "serves no clause" says no for the whole row.
+    Only the pairs a reviewer spoke about are judged."""
+    from align.reviews import for_plan
+    from align.types import REJECT, SERVES_NONE
+
+    out = {}
+    for pid, found in decisions.items():
+        doc = corpus.plans.get(pid)
+        if doc is None:
+            continue
+        placed, _ = for_plan(dict(found), doc)
+        for (row, ref), d in placed.items():
+            pairs = corpus.pairs.get((pid, ref))
+            ids = [c.id for c in pairs.clauses] if pairs is not None else []
+            if pairs is None or (d.action != SERVES_NONE and d.clause_id not in ids):
+                continue
+            said, told = out.setdefault((pid, ref), (np.zeros((len(doc.tasks), len(ids)), bool),
+                                                     np.zeros((len(doc.tasks), len(ids)), bool)))
+            columns = slice(None) if d.action == SERVES_NONE else ids.index(d.clause_id)
+            said[row, columns] = d.action not in (REJECT, SERVES_NONE)
+            told[row, columns] = True
+    return out
 
 
 # -- coverage ----------------------------------------------------------------------------
@@ -245,10 +283,17 @@ def orphan_figures(rows: Sequence[tuple[str, bool, bool]]) -> dict:
 
 
 # -- everything ----------------------------------------------------------------------------------
-def evaluate_decisions(session, task_labels, coverage_labels, pair_labels) -> dict:
-    """Every decision figure, leave-one-commune-out, and the decision models fitted on all labels."""
+def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, reviews=None) -> dict:
+    """Every decision figure, leave-one-commune-out, and the decision models fitted on all labels.
+
+    `reviews` ({plan: decisions in force}) add training labels for the serves model; a plan's reviews,
+    like its hand labels, never enter a model that scores its commune."""
     plan_ids = sorted({l.plan for l in task_labels} | {l.plan for l in coverage_labels})
     corpus = load_corpus(session, task_labels, plan_ids)
+    if reviews:
+        corpus.reviewed = review_labels(corpus, reviews)
+        log.info("%d reviewed (task, clause) pairs added to the serves model's labels",
+                 sum(int(told.sum()) for _, told in corpus.reviewed.values()))
     rules = {a.clause_id: a for a in applicability(next(r for r in corpus.refs if r.id == "nq57"))}
     coverage, coverage_loco = evaluate_coverage(corpus, coverage_labels)
     orphans, orphan_loco = evaluate_orphans(corpus, task_labels)
@@ -260,7 +305,8 @@ def evaluate_decisions(session, task_labels, coverage_labels, pair_labels) -> di
                           coverage_cuts(np.array([v for _, v in coverage_loco]), [l for l, _ in coverage_loco]),
                           OrphanModel(_orphan_cut(orphan_loco)), pair_model,
                           {"fitted": True, "coverage_labels": len(coverage_labels), "task_labels": len(task_labels),
-                           "pair_labels": duplicates["pairs"]})
+                           "pair_labels": duplicates["pairs"],
+                           "review_labels": sum(int(told.sum()) for _, told in corpus.reviewed.values())})
     return {"overall": {"plan": "all", **coverage_figures(coverage, rules), **orphan_figures(orphans)},
             "per_plan": per_plan, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
             "decisions": decisions, "fusion": fusion}

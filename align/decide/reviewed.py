@@ -16,7 +16,8 @@ import numpy as np
 
 from align.decide.evidence import PlanEvidence
 from align.i18n import date
-from align.types import COVERED, REJECT, SERVES_NONE, ClauseDecision, OrphanDecision, Reason, ReviewDecision
+from align.types import (COVERED, REJECT, SERVES_NONE, ClauseDecision, Document, OrphanDecision, PlanCoverage, Reason,
+                         ReviewDecision)
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +100,23 @@ def mark_orphans(found: Sequence[OrphanDecision], scope: Sequence[PlanEvidence],
                 "reviewer": who.reviewer, "date": date(who.time, with_time=False)}))
         out.append(o)
     return tuple(out)
+
+
+def reviewed_coverage(session, plan: Document, ref: Document, method: str,
+                      decisions: Mapping[tuple[str, str], ReviewDecision]) -> tuple[PlanCoverage | None, int]:
+    """A corpus plan's support for `ref` with its reviewers' decisions in force written in (as `assess` does for
+    the plan under review), and how many of its tasks they touch; (None, 0) when none concerns `ref`."""
+    from align.decide.actors import actor_masks
+    from align.decide.applicability import applicability
+    from align.decide.coverage import support
+    from align.decide.evidence import score_plans
+    from align.reviews import for_plan
+
+    placed, _ = for_plan(dict(decisions), plan)
+    mine = {key: d for key, d in placed.items() if key[1] == ref.id}
+    if not mine:
+        return None, 0
+    ev = override(score_plans(session.aligner, [plan], ref, method, session.decisions.serves)[plan.id], mine)
+    actors = unmask(actor_masks(plan, ref, applicability(ref)), chosen_pairs(ev, mine))
+    values = np.asarray(support(ev, actors), dtype=np.float32)
+    return PlanCoverage(plan.id, plan.title, len(plan.tasks), values), len({row for row, _ in mine})

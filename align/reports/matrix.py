@@ -45,19 +45,22 @@ def _plan_row(plan_id: str, plan: PlanCoverage, found: list[str], ref: Document,
 
 def coverage_matrix(plans: Mapping[str, PlanCoverage], ref: Document, model: CoverageModel,
                     applicability: Sequence[Applicability], communes: Mapping[str, str],
-                    highlight: str | None = None) -> dict[str, Any]:
-    """JSON: {"ref", "cuts", "items": [...], "plans": [{"plan", "commune", "items": {item: share}, ...}]}."""
+                    highlight: str | None = None, reviewed: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """JSON: {"ref", "cuts", "items": [...], "plans": [{"plan", "commune", "items": {item: share}, "reviewed",
+    "reviewed_tasks", ...}]}; `reviewed`: plan -> tasks whose reviewers' decisions made its coverage."""
     if not plans:
         raise PlanAlignError("no plans to put in the coverage matrix")
     items = reference_items(ref, applicability)
-    rows = [_plan_row(pid, plan, states(plan, model, list(applicability)), ref, items, communes, highlight)
-            for pid, plan in plans.items()]
+    reviewed = reviewed or {}
+    rows = [{**_plan_row(pid, plan, states(plan, model, list(applicability)), ref, items, communes, highlight),
+             "reviewed": pid in reviewed, "reviewed_tasks": reviewed.get(pid, 0)} for pid, plan in plans.items()]
     return {"ref": ref.id, "cuts": {"weak": model.weak, "covered": model.covered}, "threshold": model.weak,
             "items": items, "plans": rows}
 
 
 def matrix_columns(matrix: Mapping[str, Any]) -> tuple[str, ...]:
-    return ("plan", "commune", *[i["item"] for i in matrix["items"] if i["applicable"]], "total")
+    reviewed = ("reviewed",) if any(p.get("reviewed") for p in matrix["plans"]) else ()
+    return ("plan", "commune", *[i["item"] for i in matrix["items"] if i["applicable"]], "total", *reviewed)
 
 
 def _cell(done: int, weak: int, applicable: int, lang: str) -> str:
@@ -72,7 +75,8 @@ def matrix_rows(matrix: Mapping[str, Any], lang: str = "en") -> list[dict[str, A
     rows = []
     for plan in matrix["plans"]:
         row: dict[str, Any] = {"plan": plan["plan"], "commune": plan["commune"],
-                               "total": _cell(plan["covered"], plan["weak"], plan["clauses"], lang)}
+                               "total": _cell(plan["covered"], plan["weak"], plan["clauses"], lang),
+                               "reviewed": "yes" if plan.get("reviewed") else ""}
         for item in matrix["items"]:
             if item["applicable"]:
                 key = item["item"]

@@ -90,3 +90,23 @@ def test_review_add_refuses_a_clause_the_reference_does_not_have():
     result = CliRunner().invoke(app, ["review", "add", PLAN, _task().id, "--action", "choose", "--clause", "IX.9",
                                       "--ref", "ref-mini", "--reviewer", "An", "--corpus", str(MINI)])
     assert "no clause IX.9" in str(result.exception) and _listed() == []
+
+
+def test_matrix_marks_a_reviewed_plan_and_no_reviews_does_not(common):
+    gaps = json.loads(_run("gaps", PLAN, "--ref", "ref-mini", "-f", "json", *common))
+    _add("choose", next(c["clause_id"] for c in gaps["clauses"] if c["status"] in ("gap", "weak")))
+    reviewed = json.loads(_run("matrix", "--ref", "ref-mini", "-f", "json", *common))
+    model = json.loads(_run("matrix", "--ref", "ref-mini", "-f", "json", "--no-reviews", *common))
+    assert {p["plan"]: p["reviewed"] for p in reviewed["plans"]}[PLAN] is True
+    assert not any(p["reviewed"] for p in model["plans"])
+
+
+def test_align_shows_a_suggestion_from_a_reviewed_near_repeat_and_no_reviews_hides_it(common):
+    from align.corpus import Corpus
+
+    other = next(t for t in Corpus(MINI).document("xa-binh-minh").tasks if "trực tuyến toàn trình" in t.text)
+    _run("review", "add", "xa-binh-minh", other.id, "--action", "choose", "--clause", "II.3.a", "--ref", "ref-mini",
+         "--reviewer", "Lan", "--corpus", str(MINI))
+    shown = json.loads(_run("align", PLAN, "--top-k", "1", "-f", "json", *common))["suggestions"]
+    hidden = json.loads(_run("align", PLAN, "--top-k", "1", "-f", "json", "--no-reviews", *common))["suggestions"]
+    assert {s["origin"]["commune"] for s in shown} == {"Bình Minh"} and hidden == []

@@ -56,3 +56,17 @@ def test_matrix_rows_show_covered_over_applicable_with_weak_apart(small_corpus, 
 
 def test_matrix_columns_leave_out_items_no_commune_acts_on(small_corpus, ref):
     assert matrix_columns(_matrix(small_corpus, ref)) == ("plan", "commune", "I", "III.1", "III.5", "III.7", "total")
+
+
+def test_coverage_matrix_marks_the_plans_whose_reviews_count(small_corpus, ref):
+    plan, evidence, communes = small_corpus
+    plans = {pid: summarise(ev, applicability_of(ref)) for pid, ev in evidence.items()}
+    matrix = coverage_matrix(plans, ref, MODEL, applicability_of(ref), communes, reviewed={"xa-b-2026": 2})
+    rows = _rows(matrix)
+    assert (rows["xa-b-2026"]["reviewed"], rows["xa-b-2026"]["reviewed_tasks"]) == (True, 2)
+    assert rows["xa-a-2026"]["reviewed"] is False and matrix_columns(matrix)[-1] == "reviewed"
+    assert {r["plan"]: r["reviewed"] for r in matrix_rows(matrix)}["xa-b-2026"] == "yes"
+
+
+def test_matrix_columns_have_no_reviewed_column_without_reviews(small_corpus, ref):
+    assert "reviewed" not in matrix_columns(_matrix(small_corpus, ref))

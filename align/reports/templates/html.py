@@ -119,6 +119,7 @@ def heatmap(matrix: Mapping[str, Any], lang: str = i18n.DEFAULT) -> str:
                          f'{escape(note)}">{shown}</td>')
         css = ' class="this-plan"' if plan["highlight"] else ""
         marker = f' ◀ {i18n.t("heatmap.this_plan", lang)}' if plan["highlight"] else ""
+        marker += f' · {i18n.t("reviewed", lang)}' if plan.get("reviewed") else ""
         rows.append(f'<tr{css}><th class="plan" data-sort="{escape(plan["commune"])}">'
                     f'{escape(plan["commune"])} <span class="legend">({escape(plan["plan"])}){marker}</span></th>'
                     + "".join(cells) + f'<td class="num" data-sort="{plan["share"]}">{plan["covered"]}/'

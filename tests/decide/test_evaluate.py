@@ -1,0 +1,60 @@
+"""align.decide.evaluate with reviewed decisions as extra labels: never for the commune being scored."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from align.decide.evaluate import load_corpus, review_labels
+from align.evaluate import Label
+from align.reviews import text_hash
+from align.types import ReviewDecision
+
+REF = "ref-mini"
+LABELS = [Label("xa-an-phu", "loa truyền thanh xã hằng tuần", {REF: ("II.1.a",)}),
+          Label("xa-an-phu", "lớp học kỹ năng số", {REF: ("II.1.b",)}),
+          Label("xa-an-phu", "trạm phát sóng", {REF: ("II.2.a",)}),
+          Label("xa-binh-minh", "phát thanh về chuyển đổi số", {REF: ("II.1.a",)}),
+          Label("xa-binh-minh", "diệt virus", {REF: ("II.4.a",)}),
+          Label("xa-binh-minh", "thanh toán trực tuyến", {REF: ("II.3.a",)}),
+          Label("xa-binh-minh", "giải bóng đá", {REF: ()})]
+
+
+@pytest.fixture(scope="module")
+def labelled(mini_session):
+    return load_corpus(mini_session, LABELS, ["xa-an-phu", "xa-binh-minh"])
+
+
+def _choice(corpus, plan, anchor, clause):
+    task = next(t for t in corpus.plans[plan].tasks if anchor in t.text)
+    return {plan: {(task.id, REF): ReviewDecision(f"{plan}-{task.id}", plan, task.id, text_hash(task.text), REF,
+                                                  "choose", clause, "Lan", "2026-03-05T08:00:00+00:00")}}
+
+
+def _scores(corpus, reviews, held_out="An Phú", plan="xa-an-phu"):
+    """The held-out plan's serves probabilities, from the models fitted without its commune."""
+    corpus = dataclasses.replace(corpus, reviewed=review_labels(corpus, reviews), _models={})
+    ref = next(r for r in corpus.refs if r.id == REF)
+    return corpus.evidence(frozenset({held_out}), plan, ref).serves
+
+
+def test_review_labels_judge_only_the_reviewed_pair(labelled):
+    [(key, (said, told))] = review_labels(labelled, _choice(labelled, "xa-binh-minh", "bóng đá", "II.1.a")).items()
+    assert key == ("xa-binh-minh", REF) and told.sum() == 1 and said.sum() == 1
+
+
+def test_training_labels_write_a_review_over_the_hand_label(labelled):
+    corpus = dataclasses.replace(labelled, reviewed=review_labels(
+        labelled, _choice(labelled, "xa-binh-minh", "bóng đá", "II.1.a")))
+    labels, judged = corpus.training_labels("xa-binh-minh", REF)
+    before, _ = labelled.training_labels("xa-binh-minh", REF)
+    assert labels.sum() == before.sum() + 1 and judged.sum() == labelled.training_labels("xa-binh-minh", REF)[1].sum()
+
+
+def test_loco_scores_of_a_plan_ignore_its_own_reviews(labelled):
+    review = _choice(labelled, "xa-an-phu", "Mua sắm máy tính", "II.1.a")
+    assert np.array_equal(_scores(labelled, review), _scores(labelled, {}))
+
+
+def test_loco_scores_of_a_plan_learn_from_other_communes_reviews(labelled):
+    review = _choice(labelled, "xa-binh-minh", "bóng đá", "II.1.a")
+    assert not np.allclose(_scores(labelled, review), _scores(labelled, {}))
