@@ -75,6 +75,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.best_clause": {VI: "Nội dung gần nhất", EN: "best clause"},
     "col.ref_clause": {VI: "Mục {ref} gần nhất", EN: "{ref} clause"},
     "col.ref_score": {VI: "Điểm {ref}", EN: "{ref} score"},
+    "col.suggestion": {VI: "Gợi ý từ kế hoạch đã rà soát", EN: "suggestion"},
+    "col.origin": {VI: "Nguồn gợi ý", EN: "origin"},
+    "col.ref": {VI: "Văn bản", EN: "reference"},
     # table titles (sheet names are short: Excel allows 31 characters)
     "title.summary": {VI: "Tổng hợp", EN: "Summary"},
     "title.items": {VI: "Mức đáp ứng {ref} theo nhóm nội dung", EN: "Coverage of {ref} by item"},
@@ -86,6 +89,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "title.duplicates": {VI: "Nhiệm vụ trùng lặp trong kế hoạch", EN: "Duplicate tasks inside the plan"},
     "title.matrix": {VI: "Ma trận đáp ứng: các kế hoạch × nhóm nội dung {ref}",
                      EN: "Coverage matrix: corpus plans x {ref} items"},
+    "title.suggestions": {VI: "Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác",
+                          EN: "Suggestions from near-repeats reviewed in other plans"},
     "sheet.summary": {VI: "Tổng hợp", EN: "Summary"},
     "sheet.items": {VI: "Theo nhóm", EN: "Items"},
     "sheet.tasks": {VI: "Nhiệm vụ", EN: "Tasks"},
@@ -94,6 +99,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sheet.orphans": {VI: "Không gắn", EN: "Orphans"},
     "sheet.duplicates": {VI: "Trùng lặp", EN: "Duplicates"},
     "sheet.matrix": {VI: "Ma trận", EN: "Matrix"},
+    "sheet.suggestions": {VI: "Gợi ý", EN: "Suggestions"},
     # summary figures
     "fig.tasks": {VI: "Nhiệm vụ", EN: "Tasks"},
     "fig.targets": {VI: "Chỉ tiêu", EN: "Targets (chỉ tiêu)"},
@@ -108,6 +114,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "fig.duplicates": {VI: "Cặp nhiệm vụ trùng lặp", EN: "Duplicate pairs"},
     "fig.peer_plans": {VI: "Kế hoạch xã khác đem so sánh", EN: "Peer plans compared"},
     "fig.reviewed": {VI: "Nhiệm vụ đã rà soát", EN: "Tasks reviewed"},
+    "fig.suggestions": {VI: "Nhiệm vụ có gợi ý từ kế hoạch đã rà soát", EN: "Tasks with a reviewed suggestion"},
     "fig.cuts": {VI: "Ngưỡng quyết định (mức đáp ứng)", EN: "Decision cuts (support)"},
     "fig.cuts_value": {VI: "còn thiếu dưới {weak}, đáp ứng từ {covered} ({source})",
                        EN: "gap below {weak}, covered from {covered} ({source})"},
@@ -141,53 +148,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "a dashed border marks cells where some coverage is weak (to check). "
                            "Hover an item for its heading."},
     "matrix.weak": {VI: "{weak} cần xem lại", EN: "{weak} weak"},
-    "col.suggestion": {VI: "Gợi ý từ kế hoạch đã rà soát", EN: "suggestion"},
-    "col.origin": {VI: "Nguồn gợi ý", EN: "origin"},
-    "col.ref": {VI: "Văn bản", EN: "reference"},
-    "title.suggestions": {VI: "Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác",
-                          EN: "Suggestions from near-repeats reviewed in other plans"},
-    "sheet.suggestions": {VI: "Gợi ý", EN: "Suggestions"},
-    "fig.suggestions": {VI: "Nhiệm vụ có gợi ý từ kế hoạch đã rà soát", EN: "Tasks with a reviewed suggestion"},
+    # reasons of decisions (align.types.Reason, filled by `reason_text`): parameters that are reasons are
+    # parts of the sentence (empty when absent); numbers take the language's decimal mark
+    "reason.none": {VI: "", EN: ""},
+    "reason.not_applicable": {VI: "không thuộc cấp xã: {why}", EN: "not for a commune: {why}"},
+    "reason.note": {VI: "{said}", EN: "{note}"},         # a curated table's note is English: Vietnamese says who acts
+    "reason.addressed_to": {VI: "giao cho {actors}", EN: "addressed to {actors}"},
+    "reason.who.central": {VI: "việc của các cơ quan Trung ương", EN: "work of central bodies"},
+    "reason.who.government": {VI: "việc của Chính phủ", EN: "work of the Government"},
+    "reason.who.ministries": {VI: "việc của các bộ, ngành Trung ương", EN: "work of the ministries"},
+    "reason.who.provinces": {VI: "việc của cấp tỉnh", EN: "work of the provinces"},
+    "reason.who.national": {VI: "mục tiêu, nhiệm vụ ở tầm quốc gia", EN: "national work"},
+    "reason.no_tasks": {VI: "kế hoạch không có nhiệm vụ nào", EN: "the plan has no tasks"},
+    "reason.covered": {VI: "nhiệm vụ {task} đáp ứng mục này{via} (xác suất {probability:.2f}{terms})",
+                       EN: "task {task} serves it{via} (probability {probability:.2f}{terms})"},
+    "reason.weak": {VI: "mới có một phần căn cứ{via}: gần nhất là nhiệm vụ {task} (xác suất {probability:.2f}{terms})",
+                    EN: "some evidence only{via}: task {task} is the nearest (probability {probability:.2f}{terms})"},
+    "reason.gap": {VI: "không nhiệm vụ nào đáp ứng mục này{via}: gần nhất là {task}, xác suất {probability:.2f}",
+                   EN: "no task serves it{via}: the nearest, {task}, has probability {probability:.2f}"},
+    "reason.via": {VI: " (quan điểm, thực hiện qua {clauses})", EN: " (a viewpoint, carried out through {clauses})"},
+    "reason.terms": {VI: "; từ khóa chung: {terms}", EN: "; shared terms: {terms}"},
+    "reason.orphan": {VI: "không đáp ứng mục nào của {refs}: gần nhất {nearest}",
+                      EN: "serves no clause of {refs}: nearest {nearest}"},
+    "reason.nearest": {VI: "{ref} mục {clause} ({score:.2f})", EN: "{ref} {clause} at {score:.2f}"},
+    "reason.reviewed_serves": {VI: "đã rà soát: nhiệm vụ {task} đáp ứng mục này ({reviewer}, {date})",
+                               EN: "reviewed: task {task} serves it ({reviewer}, {date})"},
+    "reason.reviewed_none": {VI: "đã rà soát: không đáp ứng mục nào ({reviewer}, {date})",
+                             EN: "reviewed: serves no clause ({reviewer}, {date})"},
+    "reason.same_words": {VI: "trùng nguyên văn", EN: "the same words"},
+    "reason.near": {VI: "{share:.0%} số từ giống nhau, cùng thứ tự{lead}; cosin {cosine:.3f}",
+                    EN: "{share:.0%} of the words in the same order{lead}; cosine {cosine:.3f}"},
+    "reason.paraphrase": {VI: "cùng các từ nội dung ({terms}){lead}; cosin {cosine:.3f}",
+                          EN: "same content words ({terms}){lead}; cosine {cosine:.3f}"},
+    "reason.same_lead": {VI: "; cùng cơ quan chủ trì", EN: "; same lead agency"},
+    "reason.suggested": {VI: "đã rà soát ở {commune}: nhiệm vụ {task} của {plan} đáp ứng {ref} {clause} ({reviewer}, {date})",
+                         EN: "reviewed in {commune}: task {task} of {plan} serves {ref} {clause} ({reviewer}, {date})"},
 }
 
-# Reasons of decisions (align.types.Reason): `reason.<code>`, filled by `reason_text`. Parameters that are
-# Reasons are parts of the sentence (empty when absent); numbers take the language's decimal mark.
-REASONS: dict[str, dict[str, str]] = {
-    "none": {VI: "", EN: ""},
-    "not_applicable": {VI: "không thuộc cấp xã: {why}", EN: "not for a commune: {why}"},
-    "note": {VI: "{said}", EN: "{note}"},         # a curated table's note is English: Vietnamese says who acts
-    "addressed_to": {VI: "giao cho {actors}", EN: "addressed to {actors}"},
-    "who.central": {VI: "việc của các cơ quan Trung ương", EN: "work of central bodies"},
-    "who.government": {VI: "việc của Chính phủ", EN: "work of the Government"},
-    "who.ministries": {VI: "việc của các bộ, ngành Trung ương", EN: "work of the ministries"},
-    "who.provinces": {VI: "việc của cấp tỉnh", EN: "work of the provinces"},
-    "who.communes": {VI: "việc của cấp xã", EN: "work of the communes"},
-    "who.all-levels": {VI: "việc của các cấp", EN: "work of every level"},
-    "no_tasks": {VI: "kế hoạch không có nhiệm vụ nào", EN: "the plan has no tasks"},
-    "covered": {VI: "nhiệm vụ {task} đáp ứng mục này{via} (xác suất {probability:.2f}{terms})",
-                EN: "task {task} serves it{via} (probability {probability:.2f}{terms})"},
-    "weak": {VI: "mới có một phần căn cứ{via}: gần nhất là nhiệm vụ {task} (xác suất {probability:.2f}{terms})",
-             EN: "some evidence only{via}: task {task} is the nearest (probability {probability:.2f}{terms})"},
-    "gap": {VI: "không nhiệm vụ nào đáp ứng mục này{via}: gần nhất là {task}, xác suất {probability:.2f}",
-            EN: "no task serves it{via}: the nearest, {task}, has probability {probability:.2f}"},
-    "via": {VI: " (quan điểm, thực hiện qua {clauses})", EN: " (a viewpoint, carried out through {clauses})"},
-    "terms": {VI: "; từ khóa chung: {terms}", EN: "; shared terms: {terms}"},
-    "orphan": {VI: "không đáp ứng mục nào của {refs}: gần nhất {nearest}",
-               EN: "serves no clause of {refs}: nearest {nearest}"},
-    "nearest": {VI: "{ref} mục {clause} ({score:.2f})", EN: "{ref} {clause} at {score:.2f}"},
-    "reviewed_serves": {VI: "đã rà soát: nhiệm vụ {task} đáp ứng mục này ({reviewer}, {date})",
-                        EN: "reviewed: task {task} serves it ({reviewer}, {date})"},
-    "reviewed_none": {VI: "đã rà soát: không đáp ứng mục nào ({reviewer}, {date})",
-                      EN: "reviewed: serves no clause ({reviewer}, {date})"},
-    "same_words": {VI: "trùng nguyên văn", EN: "the same words"},
-    "near": {VI: "{share:.0%} số từ giống nhau, cùng thứ tự{lead}; cosin {cosine:.3f}",
-             EN: "{share:.0%} of the words in the same order{lead}; cosine {cosine:.3f}"},
-    "paraphrase": {VI: "cùng các từ nội dung ({terms}){lead}; cosin {cosine:.3f}",
-                   EN: "same content words ({terms}){lead}; cosine {cosine:.3f}"},
-    "same_lead": {VI: "; cùng cơ quan chủ trì", EN: "; same lead agency"},
-    "suggested": {VI: "đã rà soát ở {commune}: nhiệm vụ {task} của {plan} đáp ứng {ref} {clause} ({reviewer}, {date})",
-                  EN: "reviewed in {commune}: task {task} of {plan} serves {ref} {clause} ({reviewer}, {date})"},
-}
 
 
 class _ReasonFormatter(string.Formatter):
@@ -217,7 +214,7 @@ def reason_text(reason: Any, lang: str = EN) -> str:
     code, params = (reason["code"], reason.get("params") or {}) if isinstance(reason, Mapping) else \
         (reason.code, reason.params)
     try:
-        text = REASONS[code][check_lang(lang)]
+        text = CATALOGUE[f"reason.{code}"][check_lang(lang)]
     except KeyError:
         raise KeyError(f"no reason {code!r} in the catalogue") from None
     return _ReasonFormatter(lang).vformat(text, (), dict(params))
@@ -291,6 +288,12 @@ def value(name: str, raw: Any, lang: str = DEFAULT) -> Any:
 def rows(found: Sequence[Mapping[str, Any]], columns: Sequence[str], lang: str = DEFAULT) -> list[dict[str, Any]]:
     """Rows with their values as shown (for Markdown, xlsx and Word; the HTML keeps raw values for its classes)."""
     return [{c: value(c, r.get(c), lang) for c in columns} for r in found]
+
+
+def number(value: float, lang: str = DEFAULT, spec: str = ".3f") -> str:
+    """A number as a reader of `lang` writes it: 0,425 in Vietnamese, 0.425 in English."""
+    shown = format(value, spec)
+    return shown.replace(".", ",") if lang == VI else shown
 
 
 def date(stamp: str | datetime, with_time: bool = True) -> str:

@@ -46,5 +46,10 @@ def test_localise_keeps_a_row_without_a_reason_code():
     assert i18n.localise({"reason": "free text"}, "vi") == {"reason": "free text"}
 
 
-def test_every_reason_has_both_languages():
-    assert all(set(texts) == set(i18n.LANGUAGES) for texts in i18n.REASONS.values())
+def test_catalogue_every_reason_has_both_languages():
+    reasons = [texts for key, texts in i18n.CATALOGUE.items() if key.startswith("reason.")]
+    assert reasons and all(set(texts) == set(i18n.LANGUAGES) for texts in reasons)
+
+
+def test_number_in_vietnamese_has_a_decimal_comma():
+    assert (i18n.number(0.4251, "vi"), i18n.number(0.4251, "en")) == ("0,425", "0.425")

@@ -108,7 +108,8 @@ def _reason(ev: PlanEvidence, column: int, status: str, evidence: Sequence[Evide
 def applicability_reason(app: Applicability) -> Reason:
     """Why only central bodies can act on a clause: the bodies it names (in their own Vietnamese names), else
     the curated table's note (English), else who it addresses."""
-    said = Reason("addressed_to", {"actors": list(app.actors)}) if app.actors else Reason(f"who.{app.who}")
+    who = app.who if app.who in ("central", "government", "ministries", "provinces") else "national"
+    said = Reason("addressed_to", {"actors": list(app.actors)}) if app.actors else Reason(f"who.{who}")
     if (app.source == "rules" and app.actors) or not app.reason:
         return said
     return Reason("note", {"note": app.reason, "said": said})

@@ -5,6 +5,8 @@ JSON contract (other tools read it; keep it stable):
  "tasks": [{"id", "kind", "text", "heading_path": [...], "fields": {...},
             "matches": [{"doc", "clause_id", "heading", "text", "score", "terms": [...]}]}]}
 Matches are grouped by reference document in the order requested, best first.
+`PlanAlign.align` adds "suggestions": [...], the clauses reviewers chose for near-repeats of the tasks in
+other plans (align/decide/suggest.py, `suggestion_json`), [] when there are none.
 """
 from __future__ import annotations
 

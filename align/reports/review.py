@@ -151,7 +151,10 @@ def review_markdown(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> str:
                     date=i18n.date(review["generated"])), ""]
     for _, title, columns, rows in review_tables(review, lang):
         headers = [i18n.column(c, lang) for c in columns]
-        parts.append(tabular.to_markdown(i18n.rows(rows, columns, lang), columns, title, headers) if rows else f"## {title}\n\n{i18n.t('none', lang)}\n")
+        shown = [{c: i18n.number(v, lang) if isinstance(v, float) else v for c, v in r.items()}
+                 for r in i18n.rows(rows, columns, lang)]
+        parts.append(tabular.to_markdown(shown, columns, title, headers) if rows else
+                     f"## {title}\n\n{i18n.t('none', lang)}\n")
     return "\n".join(parts)
 
 

@@ -193,3 +193,44 @@ def test_review_docx_gives_the_gap_reasons_in_vietnamese(review):
     document = Document(io.BytesIO(render_review(review, "docx")))
     cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
     assert any(c.startswith("không nhiệm vụ nào đáp ứng mục này") for c in cells)
+
+
+def test_review_markdown_in_vietnamese_writes_numbers_with_a_decimal_comma(review):
+    text = review_markdown(review)
+    assert re.search(r"\| 0,\d{3} \|", text) and not re.search(r"\| 0\.\d{3} \|", text)
+
+
+def _with_suggestion(small_corpus):
+    from align.decide.suggest import from_pairs
+    from align.types import DuplicatePair, Reason, ReviewDecision
+
+    from align.corpus_index import task_records
+    from align.reports.gaps import gap_report
+    from align.reports.review import assemble_review
+
+    from tests.reports.conftest import assessment
+
+    plan, evidence, communes = small_corpus
+    a = assessment(plan, evidence, communes)
+    peer = next(pid for pid in evidence if pid != plan.id and communes[pid] != communes[plan.id])
+    other = task_records(evidence[peer].plan)[0]
+    pair = DuplicatePair(task_records(plan)[1], other, 0.97, 0.9, "near", 1, 0.96, Reason("same_words"))
+    decision = ReviewDecision("u1", peer, other.id, "h", "ref", "choose", "III.5.1", "Lan", "2026-03-05T08:00:00+00:00")
+    found = from_pairs(plan, [pair], {(peer, other.id): [decision]}, communes)
+    return assemble_review(gap_report(a), a, [], {"ref": "ref", "items": [], "plans": []}, "m", found)
+
+
+def test_assemble_review_puts_a_suggestion_under_its_task(small_corpus):
+    data = _with_suggestion(small_corpus)
+    tasks = {t["id"]: t for t in data["tasks"]}
+    assert [s["clause_id"] for s in tasks["t2"]["suggestions"]] == ["III.5.1"] and tasks["t1"]["suggestions"] == []
+    assert data["summary"]["suggestions"] == 1
+
+
+def test_review_markdown_lists_suggestions_with_where_they_were_reviewed(small_corpus):
+    text = review_markdown(_with_suggestion(small_corpus))
+    assert "## Gợi ý từ nhiệm vụ gần trùng đã rà soát ở kế hoạch khác" in text and "đã rà soát ở Xã B" in text
+
+
+def test_review_markdown_has_no_suggestions_table_without_suggestions(review):
+    assert "Gợi ý từ nhiệm vụ gần trùng" not in review_markdown(review)

@@ -79,7 +79,7 @@ NUMERIC = {"score", "best_score", "share", "peer_coverage", "rank", "clauses", "
 
 def _cell(column: str, value: Any, lang: str = i18n.DEFAULT) -> str:
     if (column in NUMERIC or column.endswith("_score")) and isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        shown = i18n.number(value, lang) if isinstance(value, float) else str(value)
         return f'<td class="num" data-sort="{value}">{shown}</td>'
     if column in {"status", "level"} and value:
         css = escape(str(value).replace(" ", "_"))
