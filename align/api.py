@@ -142,7 +142,7 @@ class PlanAlign:
                                                           method=method or DEFAULT_METHOD),
                                tuple(s for s in found if s.ref in wanted))
 
-    def suggestions(self, plan: str | Path) -> SuggestionReport:
+    def suggestions(self, plan: str | Path | Document) -> SuggestionReport:
         """Clauses reviewers chose for near-repeats of `plan`'s tasks in other plans (the duplicate pair model
         across plans decides what a near-repeat is), each with where it was reviewed; none for a task whose
         own decision is in force."""
