@@ -44,7 +44,7 @@ def routes():
         name = reviewer_of(request, reviewer)
         with bench.store() as store:
             d = store.decide(plan_id, task.id, task.text, ref, action, clause, name)
-            done = len({task for task, _ in store.current(plan_id)})
+            done = len({t_id for t_id, _ in store.current(plan_id)})
         return answer(request, {"task_id": d.task_id, "ref": d.ref, "action": d.action, "clause_id": d.clause_id,
                                 "reviewer": d.reviewer, "time": d.time, "done": done,
                                 "total": len(bench.plan(plan_id).tasks)},
@@ -61,7 +61,7 @@ def routes():
         with bench.store() as store:
             row = store.undo(plan_id, task.id, ref, name)
             now_in_force = store.current(plan_id).get((task.id, ref))
-            done = len({task for task, _ in store.current(plan_id)})
+            done = len({t_id for t_id, _ in store.current(plan_id)})
         return answer(request, {"task_id": row.task_id, "ref": ref, "action": now_in_force.action if now_in_force
                                 else None, "clause_id": now_in_force.clause_id if now_in_force else None,
                                 "done": done, "total": len(bench.plan(plan_id).tasks)},

@@ -14,6 +14,14 @@ from align import i18n
 from align.types import ACCEPT, CHOOSE, REJECT, SERVES_NONE
 
 
+EVIDENCE = 3            # tasks shown as a clause's evidence on the coverage page
+
+
+def clip(text: str, limit: int = 240) -> str:
+    """A long task cut at a word for a table cell; the review page shows it whole."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
     """`text` cut into pieces, each marked when it is one of the shared `terms` (whole words, any case)."""
     words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
@@ -31,6 +39,14 @@ def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
+def when(reviewer: str, stamp: str, lang: str) -> str:
+    """"Lan, 05/03/2026 14:20": who decided, and when in this machine's time (stored in UTC)."""
+    from datetime import datetime
+
+    local = datetime.fromisoformat(stamp).astimezone()
+    return i18n.t("web.decided_by", lang, reviewer=reviewer, date=i18n.date(local))
+
+
 def decision_view(d, lang: str) -> dict[str, Any] | None:
     """A decision in force as the page shows it: action, clause, who and when (dd/mm/yyyy)."""
     if d is None:
@@ -38,7 +54,7 @@ def decision_view(d, lang: str) -> dict[str, Any] | None:
     label = i18n.t(f"web.state.{d.action}", lang, ref=d.ref.upper()) if d.action == SERVES_NONE \
         else i18n.t(f"web.state.{d.action}", lang)
     return {"action": d.action, "clause_id": d.clause_id, "label": label, "reviewer": d.reviewer,
-            "when": i18n.t("web.decided_by", lang, reviewer=d.reviewer, date=i18n.date(d.time[:16]))}
+            "when": when(d.reviewer, d.time, lang)}
 
 
 def proposal_state(match_clause: str, d) -> str:
@@ -109,8 +125,8 @@ def coverage_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     """Every clause with its state (reviewed ones marked) and its evidence, terms marked."""
     rows = []
     for c in report["clauses"]:
-        evidence = [{"task_id": e["task_id"], "score": f"{e['score']:.2f}", "pieces": highlight(e["text"], e["terms"])}
-                    for e in c.get("evidence", [])]
+        evidence = [{"task_id": e["task_id"], "score": f"{e['score']:.2f}",
+                     "pieces": highlight(clip(e["text"]), e["terms"])} for e in c.get("evidence", [])[:EVIDENCE]]
         rows.append({"clause_id": c["clause_id"], "heading": c["heading"], "text": c["text"], "status": c["status"],
                      "status_label": i18n.t(f"status.{c['status']}", lang), "reviewed": bool(c.get("reviewed")),
                      "support": f"{c['support']:.2f}" if c.get("support") is not None else "",
@@ -128,5 +144,5 @@ def pair_rows(report: Mapping[str, Any], verdicts: Mapping[tuple[str, str], Any]
                      "probability": f"{p['probability']:.2f}", "reason": p.get("reason", ""),
                      "verdict": None if v is None else {
                          "action": v.action, "label": i18n.t(f"web.pair.state.{v.action}", lang),
-                         "when": i18n.t("web.decided_by", lang, reviewer=v.reviewer, date=i18n.date(v.time[:16]))}})
+                         "when": when(v.reviewer, v.time, lang)}})
     return rows

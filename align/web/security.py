@@ -75,18 +75,16 @@ class Guard:
         name = host_header.rsplit(":", 1)[0] if not host_header.startswith("[") else host_header.split("]")[0] + "]"
         return name.strip("[]") in self.allowed_hosts
 
-    def token_given(self, request) -> str | None:
-        """The token the request carries (bearer header, cookie, or the query string), if any."""
+    def tokens_given(self, request) -> list[str]:
+        """The tokens the request carries: bearer header, cookie, query string."""
         auth = request.headers.get("authorization", "")
-        if auth.lower().startswith("bearer "):
-            return auth[7:].strip()
-        return request.cookies.get(TOKEN_COOKIE) or request.query_params.get("token")
+        given = [auth[7:].strip()] if auth.lower().startswith("bearer ") else []
+        return given + [v for v in (request.cookies.get(TOKEN_COOKIE), request.query_params.get("token")) if v]
 
     def token_ok(self, request) -> bool:
         if self.token is None:
             return True
-        given = self.token_given(request)
-        return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
+        return any(hmac.compare_digest(v.encode(), self.token.encode()) for v in self.tokens_given(request))
 
     # -- CSRF ----------------------------------------------------------------------------------
     def sign(self, nonce: str) -> str:

@@ -28,7 +28,7 @@
       document.getElementById("reviewer").focus();
       return Promise.resolve(null);
     }
-    return fetch(form.action, {method: "POST", body: data, headers: {"Accept": "application/json"},
+    return fetch(form.getAttribute("action"), {method: "POST", body: data, headers: {"Accept": "application/json"},
                                credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (body) { return {ok: r.ok, body: body}; }); })
       .then(function (res) {
@@ -68,11 +68,12 @@
     return send(form, action).then(function (result) {
       if (!result) { return; }
       if (action === "choose" && !block.querySelector('li.proposal[data-clause="' + CSS.escape(result.clause_id) + '"]')) {
-        window.location.reload();       // a clause that was not proposed: the page shows it with its text
+        window.location.hash = "task-" + result.task_id;   // a clause that was not proposed: the page
+        window.location.reload();                           // shows it with its text, back at this task
         return;
       }
       showDecision(block, result);
-      say((labels()[result.action] || "") + " " + (result.clause_id || "") + " — " + result.task_id);
+      say(result.task_id + ": " + (labels()[result.action] || "") + " " + (result.clause_id || ""));
     });
   }
 
@@ -111,7 +112,7 @@
   var items = [];
   var at = -1;
 
-  function focusOn(i) {
+  function focusOn(i, still) {
     if (!items.length) { return; }
     at = Math.max(0, Math.min(items.length - 1, i));
     items.forEach(function (li) { li.classList.remove("focus"); });
@@ -119,7 +120,7 @@
     var li = items[at];
     li.classList.add("focus");
     li.closest("section.task").classList.add("current");
-    li.scrollIntoView({block: "nearest"});
+    if (!still) { li.scrollIntoView({block: "nearest"}); }
   }
 
   function taskStep(step) {
@@ -198,7 +199,12 @@
         timer = setTimeout(function () { searchClauses(input); }, 200);
       });
     });
-    if (items.length) { document.addEventListener("keydown", onKey); focusOn(0); }
+    if (items.length) {
+      document.addEventListener("keydown", onKey);
+      var back = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+      var start = back ? items.indexOf(back.querySelector("li.proposal")) : -1;
+      if (start >= 0) { focusOn(start); } else { focusOn(0, true); }
+    }
   }
 
   document.addEventListener("DOMContentLoaded", wire);
