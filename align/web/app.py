@@ -87,9 +87,12 @@ def create_app(pa, store_path: str | Path | None = None, lang: str = i18n.DEFAUL
 
 
 def warm(pa) -> None:
-    """Build what the first page needs (corpus, index, fitted models) before the server answers."""
+    """Build what the pages need first (corpus, index, fitted models, every plan's coverage of each
+    reference) before the server answers, so the first reviewer does not wait for it."""
     log.info("loading the corpus, the index and the models")
-    pa.matrix()
+    for entry in pa.corpus.entries:
+        if entry.kind == "reference":
+            pa.matrix(entry.id)
 
 
 def serve(pa, host: str = "127.0.0.1", port: int = 8765, token: str | None = None, lang: str = i18n.DEFAULT,

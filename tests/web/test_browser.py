@@ -71,10 +71,12 @@ def server(corpus_dir, real_api, tmp_path_factory):
     warm = STARTED_WITH if STARTED_WITH["PLAN_ALIGN_CACHE"] else None
     if warm is None:
         real_api.build_index()      # the run's index, shared with the server through the run's cache
-    proc, url = start_server(corpus_dir, tmp_path_factory.mktemp("browser-data"), free_port(), cache=warm)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    data = tmp_path_factory.mktemp("browser-data")
+    proc, url = start_server(corpus_dir, data, free_port(), cache=warm)
+    yield {"url": url, "data": data, "proc": proc}
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,7 @@ def keys(browser, text: str) -> None:
 
 
 def test_browser_review_changes_coverage(server, browser):
-    url = server
+    url = server["url"]
     before = coverage_state(browser, url)
     browser.get(f"{url}/plan/{PLAN}")
     assert browser.find_element("tag name", "html").get_attribute("lang") == "vi"
@@ -139,3 +141,10 @@ def test_browser_review_changes_coverage(server, browser):
     assert after[accepted][1] == "1" and after[chosen] == ("covered", "1")
     assert before[accepted][1] == "0" and before[chosen][1] == "0"
     assert "3 nhiệm vụ đã rà soát" in browser.find_element("id", "summary").text
+
+    server["proc"].kill()                                       # killed, not stopped: the decisions stay
+    server["proc"].wait(timeout=20)
+    from align.reviews import FILE, ReviewStore
+
+    with ReviewStore(server["data"] / FILE) as store:
+        assert sorted(d.action for d in store.current(PLAN).values()) == ["accept", "choose", "reject"]

@@ -79,6 +79,12 @@ def test_reviewer_name_kept_in_a_cookie(client):
     assert 'value="Nguyễn Thị Lan"' in client.get("/search").text
 
 
+def test_reviewer_form_goes_back_to_this_server_only(client):
+    answer = client.post("/reviewer", data={"name": "Lan", "back": "//evil.example/x", "csrf": csrf_of(client)},
+                         follow_redirects=False)
+    assert answer.headers["location"] == "/"
+
+
 def _upload(client, name, content):
     return client.post("/upload", data={"csrf": csrf_of(client)}, files={"file": (name, content)},
                        follow_redirects=False)
