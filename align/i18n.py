@@ -161,6 +161,7 @@ WEB: dict[str, dict[str, str]] = {
     "web.corpus.title": {VI: "Các kế hoạch trong kho", EN: "Plans in the corpus"},
     "web.corpus.references": {VI: "Văn bản tham chiếu", EN: "Reference documents"},
     "web.corpus.open": {VI: "Rà soát", EN: "Review"},
+    "web.corpus.clauses": {VI: "{n} mục", EN: "{n} clauses"},
     "web.upload.title": {VI: "Thêm kế hoạch của xã", EN: "Add a commune plan"},
     "web.upload.file": {VI: "Tệp kế hoạch (.docx, .pdf, .txt; tối đa {mb} MB)",
                         EN: "Plan file (.docx, .pdf, .txt; at most {mb} MB)"},

@@ -32,16 +32,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(corpus: Path, data: Path, port: int, timeout: float = 600.0, cache: dict | None = None):
-    """`plan-align serve` on `port` (with `cache`: those cache settings); returns the process and its URL
-    once it answers."""
+def start_server(corpus: Path, data: Path, port: int, timeout: float = 600.0, cache: dict | None = None,
+                 args: tuple[str, ...] = ()):
+    """`plan-align serve` on `port` (with `cache`: those cache settings; `args`: more options); returns the
+    process and its URL once it answers."""
     env = dict(os.environ, PLAN_ALIGN_DATA=str(data), PLAN_ALIGN_CORPUS=str(corpus), PYTHONPATH=str(ROOT))
     for key, value in (cache or {}).items():
         env.pop(key, None)
         if value is not None:
             env[key] = value
-    proc = subprocess.Popen([sys.executable, "-m", "align.cli", "serve", "--port", str(port), "-q"], env=env,
-                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "align.cli", "serve", "--port", str(port), "-q", *args],
+                            env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + timeout
     for line in proc.stderr:
         if "plan-align workbench: " in line:
