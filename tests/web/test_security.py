@@ -80,3 +80,8 @@ def test_security_headers_on_every_answer(client):
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
         assert "default-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_loopback_host_names_answered(client):
+    for host in ("localhost:8765", "127.0.0.1:8765", "[::1]:8765"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host

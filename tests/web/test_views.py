@@ -82,3 +82,8 @@ def test_path_like_ids_rejected(client):
                  "/plan/ref-mini", "/plan/xa-an-phu/export.json", "/plan/..%2Fmanifest/coverage"):
         assert client.get(path).status_code == 404, path
     assert client.get("/api/clauses", params={"ref": "../manifest.json", "q": "x"}).status_code == 404
+
+
+def test_search_query_escaped(client):
+    page = client.get("/search", params={"q": '"><script>alert(1)</script>'})
+    assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
