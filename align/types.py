@@ -262,6 +262,24 @@ class ReviewDecision:
     replaces: str | None = None         # uid of the decision in force before this row (for undo: the undone one)
 
 
+CONFIRM = "confirm"                 # the two tasks are one task stated twice
+DISMISS = "dismiss"                 # they are two tasks
+PAIR_ACTIONS = (CONFIRM, DISMISS)
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """One row of the review memory about a duplicate pair (a before b by id); the latest per pair wins."""
+
+    uid: str
+    plan_id: str
+    a_id: str
+    b_id: str
+    pair_hash: str                      # of the two texts when decided
+    action: str                         # one of PAIR_ACTIONS
+    reviewer: str
+    time: str                           # ISO 8601, UTC
+
 @dataclass(frozen=True)
 class Suggestion:
     """A clause proposed for a task because a reviewer chose it for a near-repeat of the task in another plan

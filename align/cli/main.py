@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from align.cli import corpus, documents, evaluate, index, models, review, reviews
+from align.cli import corpus, documents, evaluate, index, models, review, reviews, serve
 from align.errors import PlanAlignError
 
 
@@ -32,7 +32,8 @@ def build_app() -> typer.Typer:
     }
     for name, command in {"parse": documents.parse, "align": documents.align, "gaps": review.gaps,
                           "orphans": review.orphans, "duplicates": review.duplicates, "search": review.search,
-                          "report": review.report, "matrix": review.matrix, "eval": evaluate.evaluate}.items():
+                          "report": review.report, "matrix": review.matrix, "eval": evaluate.evaluate,
+                          "serve": serve.serve}.items():
         app.command(name)(command)
     for name, (group, commands) in groups.items():
         for command_name, command in commands.items():

@@ -1,0 +1,6 @@
+"""The reviewer's workbench (`plan-align serve`): a local web app over `align.PlanAlign` and the review memory.
+
+Modules: app.py (the app factory and the server), security.py (binding, token, CSRF, headers),
+workbench.py (the state and id checks), views.py (pages), forms.py (decisions, uploads),
+pages.py (what the templates show). FastAPI and uvicorn are imported only inside functions.
+"""
