@@ -380,6 +380,9 @@ class Evaluation(_Views):
                      DECISION_COLUMNS, [d["overall"], *d["per_plan"]]),
                     ("Duplicate pairs, leave-one-commune-out (eval/duplicate_pairs.jsonl)", DUPLICATE_COLUMNS,
                      [d["duplicates"]]),
+                    *([("Duplicate precision at each recall, leave-one-commune-out (pooled probabilities)",
+                        ("recall", "precision", "cut"), list(d["duplicates"]["curve"]))]
+                      if d["duplicates"].get("curve") else []),
                     ("Applicability read from the text (rules) against the curated tables",
                      ("ref", "n", "accuracy", "national", "national_found"),
                      [{"ref": ref, **figures} for ref, figures in d["applicability"].items()])]

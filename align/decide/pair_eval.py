@@ -21,6 +21,7 @@ from align.decide.pairs import PairModel
 # checks both). A precision floor chosen on the few pairs of the other communes did not transfer: measured,
 # floors of 0.7-0.9 picked cuts near 1.0 that found 4-5 % of the duplicates of the held-out commune.
 BETA = 0.5
+CURVE_RECALLS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,29 @@ def _inner(pairs: PairSet) -> np.ndarray:
     return grouped_predictions(pairs.home, fit_predict)
 
 
+def precision_recall(pairs: PairSet, probability: np.ndarray, recalls=CURVE_RECALLS) -> list[dict]:
+    """Leave-one-commune-out precision at each recall: the best precision of any single cut on the
+    pooled probabilities that finds that share of the duplicates (exact repeats always found, pairs
+    under the candidate floors never), with the cut. None where no cut reaches the recall."""
+    judged = pairs.candidate & ~pairs.exact
+    found_always = int((pairs.exact & pairs.duplicate).sum())
+    flagged_always = int(pairs.exact.sum())
+    order = np.argsort(-probability[judged], kind="stable")
+    hits = np.cumsum(pairs.duplicate[judged][order]) + found_always
+    flagged = np.arange(1, len(order) + 1) + flagged_always
+    total = max(int(pairs.duplicate.sum()), 1)
+    out = []
+    for recall in recalls:
+        reach = np.flatnonzero(hits / total >= recall)
+        if not reach.size:
+            out.append({"recall": recall, "precision": None, "cut": None})
+            continue
+        k = reach[np.argmax(hits[reach] / flagged[reach])]
+        out.append({"recall": recall, "precision": round(float(hits[k] / flagged[k]), 4),
+                    "cut": round(float(probability[judged][order][k]), 4)})
+    return out
+
+
 def evaluate_pairs(pairs: PairSet) -> tuple[dict, PairModel]:
     """LOCO figures on the labelled pairs, and the pair model fitted on all of them (cut from LOCO)."""
     probability = np.full(len(pairs.labels), np.nan)
@@ -123,6 +147,6 @@ def evaluate_pairs(pairs: PairSet) -> tuple[dict, PairModel]:
            "duplicate_precision": figures["precision"], "duplicate_recall": figures["recall"],
            "false_positives": figures["fp"], "hard_negatives_flagged": int((predicted & negatives).sum()),
            "not_candidates": int((pairs.duplicate & ~pairs.candidate & ~pairs.exact).sum()),
-           "unresolved": len(pairs.unresolved)}
+           "unresolved": len(pairs.unresolved), "curve": precision_recall(pairs, probability)}
     model = PairModel(_fit(pairs), _threshold(pairs, probability))
     return out, model

@@ -91,3 +91,36 @@ def test_pair_model_round_trips_through_json():
     model = PairModel(Logistic.fit(FEATURES, x, np.array([1, 0])), 0.4)
     again = PairModel.from_json(model.to_json())
     assert again.threshold == 0.4 and np.allclose(again.probability(x), model.probability(x))
+
+
+def test_pair_text_knows_an_appendix_row_by_its_id():
+    record = IndexRecord("p#PL1.3", "p", "PL1.3", "task", "task", "Triển khai kế hoạch chuyển đổi số.")
+    assert pair_text(record).appendix is True and pair_text(record).plan == "p"
+
+
+def test_pair_features_mark_a_body_task_restated_in_its_plans_appendix():
+    body, row = PairText(("a",), frozenset(), frozenset(), "", plan="p"), \
+        PairText(("a",), frozenset(), frozenset(), "", plan="p", appendix=True)
+    assert _feature(body, row, "restatement") == 1.0
+    assert _feature(row, row, "restatement") == 0.0
+
+
+def test_pair_features_do_not_take_another_plans_appendix_for_a_restatement():
+    body = PairText(("a",), frozenset(), frozenset(), "", plan="p")
+    row = PairText(("a",), frozenset(), frozenset(), "", plan="q", appendix=True)
+    assert _feature(body, row, "restatement") == 0.0
+
+
+def test_pair_features_weigh_alike_words_under_different_leads():
+    a, b = _text("báo cáo hằng quý", lead="công an xã"), _text("báo cáo hằng quý", lead="phòng kinh tế")
+    assert _feature(a, b, "lead_conflict_similarity") == 1.0
+    assert _feature(a, _text("báo cáo hằng quý", lead="công an xã"), "lead_conflict_similarity") == 0.0
+
+
+def test_pair_model_fitted_on_fewer_features_reads_its_own_columns():
+    old = FEATURES[:-2]
+    model = PairModel(Logistic(old, (0.0,) * len(old), (1.0,) * len(old),
+                               tuple(1.0 if f == "cosine" else 0.0 for f in old), 0.0), 0.5)
+    x = np.zeros((1, len(FEATURES)))
+    x[0, COLUMN["cosine"]] = 2.0
+    assert model.probability(x)[0] == np.float64(1.0 / (1.0 + np.exp(-2.0)))
