@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from align.decide.assess import Assessment
+from align.decide.assess import Assessment, OrphanAssessment
 from align.decide.coverage import CoverageModel
 from align.reports import alignment as alignment_view
 from align.reports import document as document_view
@@ -180,7 +180,7 @@ class GapReport(_Views):
 class OrphanReport(_Views):
     """The tasks of a plan that serve no clause of any reference in scope."""
 
-    assessment: Assessment
+    assessment: OrphanAssessment | Assessment
     columns = gaps_view.ORPHAN_COLUMNS
 
     @property
