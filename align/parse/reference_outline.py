@@ -17,12 +17,12 @@ from align.parse.reference_scan import (
     fold, title_like,
 )
 from align.parse.reference_tables import table_clauses
-from align.types import NUMBER, TARGET, TASK, Clause
+from align.types import NUMBER, TARGET, TASK, Clause, ClauseKind
 
 log = logging.getLogger(__name__)
 
-VIEWPOINT = "viewpoint"
-IMPLEMENTATION = "implementation"
+VIEWPOINT = ClauseKind.VIEWPOINT
+IMPLEMENTATION = ClauseKind.IMPLEMENTATION
 UNMARKED_LEVEL = 5      # a bold or all-caps title without a number nests under what is open
 
 # Section title words -> clause kind; the first match wins, tasks before targets because
