@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
+from align.schemes import clause_item  # noqa: F401  (Clause.item; callers import it from here too)
+
 
 class Vocabulary(str, Enum):
     """A closed set of names. Each member is a `str` equal to its value, and prints, formats and goes to
@@ -359,14 +361,3 @@ class EngineManifest:
     build_seconds: float = 0.0
     verification: Mapping[str, Any] = field(default_factory=dict)
 
-
-def clause_item(clause_id: str, fields: Mapping[str, str] | None = None) -> str:
-    """Item of a clause id: III.5.2 -> III.5, II.1.3 -> II.1, P.II.5.a -> P.II.5, PL2.17 -> PL2.<group>."""
-    parts = clause_id.split(".")
-    if parts[0] == "PL2" and fields and fields.get(GROUP):
-        return f"PL2.{fields[GROUP]}"
-    if parts[0] in ("III", "II") and len(parts) >= 3:
-        return ".".join(parts[:2])
-    if parts[0] == "P" and len(parts) >= 4:
-        return ".".join(parts[:3])
-    return parts[0] if len(parts) > 1 else clause_id
