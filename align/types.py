@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
-from align.schemes import clause_item  # noqa: F401  (Clause.item; callers import it from here too)
+from align.schemes import clause_item  # Clause.item; callers import it from here too
 
 
 class Vocabulary(str, Enum):
