@@ -187,10 +187,11 @@ class PlanAlign:
             return store.current(self.corpus.resolve(str(plan)).id)
 
     def orphans(self, plan: str | Path, method: str | None = None) -> OrphanReport:
-        """The tasks of `plan` that serve no clause of any reference."""
-        from align.decide.assess import assess
+        """The tasks of `plan` that serve no clause of any reference (the plan scored and the orphans decided,
+        without the clauses' states and the peer coverage `gaps` also computes)."""
+        from align.decide.assess import assess_orphans
 
-        return OrphanReport(assess(self.session, str(plan), self.default_ref(), method))
+        return OrphanReport(assess_orphans(self.session, str(plan), self.default_ref(), method))
 
     def duplicates(self, plan: str | Path, across: bool = False, threshold: float | None = None,
                    near: float | None = None) -> DuplicateReport:

@@ -38,7 +38,7 @@ from align.index import FORMAT_VERSION, VectorStore
 from align.paths import atomic_dir
 from align.retrieval.features import embedded_texts
 from align.records import RecordTable
-from align.types import Document, IndexRecord
+from align.types import Document, IndexRecord, Role
 from align.version import __version__
 
 log = logging.getLogger(__name__)
@@ -47,13 +47,13 @@ KEEP_BUILDS = 2
 
 
 def clause_records(doc: Document) -> list[IndexRecord]:
-    return [IndexRecord(uid=f"{doc.id}#{c.id}", doc_id=doc.id, id=c.id, kind=c.kind, role="clause", text=c.text,
+    return [IndexRecord(uid=f"{doc.id}#{c.id}", doc_id=doc.id, id=c.id, kind=c.kind, role=Role.CLAUSE, text=c.text,
                         heading=c.heading, heading_path=tuple(c.heading_path), fields=dict(c.fields))
             for c in doc.clauses]
 
 
 def task_records(doc: Document) -> list[IndexRecord]:
-    return [IndexRecord(uid=f"{doc.id}#{t.id}", doc_id=doc.id, id=t.id, kind=t.kind, role="task", text=t.text,
+    return [IndexRecord(uid=f"{doc.id}#{t.id}", doc_id=doc.id, id=t.id, kind=t.kind, role=Role.TASK, text=t.text,
                         heading=t.heading_path[-1] if t.heading_path else "", heading_path=tuple(t.heading_path),
                         fields=dict(t.fields))
             for t in doc.tasks]

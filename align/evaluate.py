@@ -12,6 +12,7 @@ import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -78,10 +79,16 @@ def find_task(tasks: Sequence[Task], anchor: str, occurrence: int | None = None)
     `occurrence` picks the nth such task in document order, for tasks repeated word for word.
     """
     key = " ".join(fold(anchor).split())
-    hits = [t for t in tasks if key in fold(t.text)]
+    hits = [t for t in tasks if key in _folded(t.text)]
     if occurrence is not None:
         return hits[occurrence - 1] if 0 < occurrence <= len(hits) else None
     return hits[0] if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    """fold(text), kept: every label's anchor is looked up among the same few hundred task texts."""
+    return fold(text)
 
 
 def collect_samples(session, labels: Sequence[Label], group_sessions: dict | None = None

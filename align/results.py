@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from align.decide.assess import Assessment
+from align.decide.assess import Assessment, OrphanAssessment
 from align.decide.coverage import CoverageModel
 from align.decide.suggest import suggestion_json
 from align.i18n import reason_text
@@ -218,7 +218,7 @@ class GapReport(_Views):
 class OrphanReport(_Views):
     """The tasks of a plan that serve no clause of any reference in scope."""
 
-    assessment: Assessment
+    assessment: OrphanAssessment | Assessment
     columns = gaps_view.ORPHAN_COLUMNS
 
     @property

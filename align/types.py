@@ -7,17 +7,79 @@ index and the reports without anyone mutating it behind the others' back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Mapping
 
+from align.schemes import clause_item  # Clause.item; callers import it from here too
+
+
+class Vocabulary(str, Enum):
+    """A closed set of names. Each member is a `str` equal to its value, and prints, formats and goes to
+    JSON, CSV and numpy as that value, so records read back from disk (plain strings) compare equal."""
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
+class BlockKind(Vocabulary):
+    """What a piece of a document's structure is: the structural parser's blocks (align/parse/structure.py)
+    and the reference scanner's segments (align/parse/reference_scan.py) in one vocabulary."""
+
+    HEADING = "heading"
+    BULLET = "bullet"           # "- ...", "+ ..."
+    PARAGRAPH = "paragraph"     # unmarked text
+    ROW = "row"                 # one row of a table
+    ROMAN = "roman"             # I- QUAN ĐIỂM, ## II. NHIỆM VỤ
+    ARABIC = "arabic"           # 1. ..., 1) ...
+    DOTTED = "dotted"           # 1.1. ...
+    LETTER = "letter"           # a) ..., đ) ...
+    TABLE = "table"             # consecutive pipe or tab rows
+    APPENDIX = "appendix"       # PHỤ LỤC I
+    STOP = "stop"               # closing formula, Nơi nhận, signature: the body is over
+
+
+class ClauseKind(Vocabulary):
+    """What a clause of a reference is; a plan's tasks are TASK or TARGET (chỉ tiêu)."""
+
+    TASK = "task"
+    TARGET = "target"
+    VIEWPOINT = "viewpoint"             # quan điểm, mục đích, yêu cầu: guidance, never carried out by a task
+    IMPLEMENTATION = "implementation"   # tổ chức thực hiện, kinh phí: who does what
+
+
+class Role(Vocabulary):
+    """What an index record stands for: a reference's clause or a plan's task."""
+
+    CLAUSE = "clause"
+    TASK = "task"
+
+
+class Status(Vocabulary):
+    """The decision state of a (plan, clause) pair: what a reviewer reads."""
+
+    COVERED = "covered"                 # clear evidence that some task carries the clause out
+    WEAK = "weak"                       # some evidence: the reviewer should look
+    GAP = "gap"                         # nothing, and a commune can act on the clause
+    NOT_APPLICABLE = "not_applicable"   # only central bodies can act on it: never a commune gap
+
+
+class DuplicateKind(Vocabulary):
+    """How two tasks taken for one are alike."""
+
+    EXACT = "exact"                     # the same words
+    NEAR = "near"                       # nearly the same word sequence
+    PARAPHRASE = "paraphrase"           # the same task in other words
+
+
 # Block kinds produced by the structural parser.
-HEADING = "heading"
-BULLET = "bullet"
-PARAGRAPH = "paragraph"
-ROW = "row"
+HEADING = BlockKind.HEADING
+BULLET = BlockKind.BULLET
+PARAGRAPH = BlockKind.PARAGRAPH
+ROW = BlockKind.ROW
 
 # Unit kinds: what a reviewer checks.
-TASK = "task"
-TARGET = "target"
+TASK = ClauseKind.TASK
+TARGET = ClauseKind.TARGET
 
 # Standard field names (table columns and assignments).
 LEAD = "lead"            # cơ quan chủ trì
@@ -36,7 +98,7 @@ class Block:
     """One node of a document's structure: a heading, bullet, paragraph or table row."""
 
     id: str
-    kind: str
+    kind: BlockKind
     text: str
     level: int = 0                      # heading depth (1 = top), 0 for body blocks
     heading_path: tuple[str, ...] = ()  # texts of the headings above this block
@@ -54,7 +116,7 @@ class Clause:
     text: str
     heading: str                        # title of the item the clause sits under
     heading_path: tuple[str, ...] = ()
-    kind: str = TASK                    # task | target | viewpoint | implementation
+    kind: ClauseKind = TASK             # task | target | viewpoint | implementation
     lines: tuple[int, int] = (0, 0)
     fields: Mapping[str, str] = field(default_factory=dict)
 
@@ -71,7 +133,7 @@ class Task:
     doc_id: str
     id: str
     text: str
-    kind: str = TASK                    # task | target
+    kind: ClauseKind = TASK             # task | target
     heading_path: tuple[str, ...] = ()
     section: str = "body"               # body | implementation | appendix | targets
     lines: tuple[int, int] = (0, 0)
@@ -132,8 +194,8 @@ class IndexRecord:
     uid: str                            # "<doc_id>#<unit id>", unique across the corpus
     doc_id: str
     id: str
-    kind: str                           # clause kinds (task/target/viewpoint/...) or task/target
-    role: str                           # "clause" (reference) | "task" (commune plan)
+    kind: ClauseKind                    # clause kinds (task/target/viewpoint/...) or task/target
+    role: Role                          # "clause" (reference) | "task" (commune plan)
     text: str
     heading: str = ""
     heading_path: tuple[str, ...] = ()
@@ -167,12 +229,9 @@ class Alignment:
         raise KeyError(f"{doc_id}#{clause_id}")
 
 
-# Decision states of a (plan, clause) pair: what a reviewer reads.
-COVERED = "covered"                 # clear evidence that some task carries the clause out
-WEAK = "weak"                       # some evidence: the reviewer should look
-GAP = "gap"                         # nothing, and a commune can act on the clause
-NOT_APPLICABLE = "not_applicable"   # only central bodies can act on it: never a commune gap
-STATUSES = (COVERED, WEAK, GAP, NOT_APPLICABLE)
+# Decision states of a (plan, clause) pair (Status).
+COVERED, WEAK, GAP, NOT_APPLICABLE = Status.COVERED, Status.WEAK, Status.GAP, Status.NOT_APPLICABLE
+STATUSES = tuple(Status)
 
 
 @dataclass(frozen=True)
@@ -213,7 +272,7 @@ class ClauseDecision:
     """The state of one clause for one plan, with the tasks and the reason behind it."""
 
     clause_id: str
-    status: str                         # one of STATUSES
+    status: Status
     support: float                      # probability that the plan carries the clause out
     evidence: tuple[Evidence, ...]
     reason: Reason
@@ -304,7 +363,7 @@ class DuplicatePair:
     b: IndexRecord
     score: float            # cosine of the two task embeddings
     similarity: float       # word-sequence similarity of the folded texts
-    kind: str               # exact | near | paraphrase
+    kind: DuplicateKind     # exact | near | paraphrase
     rank: int = 1           # mutual rank: the worse of b's rank among a's neighbours in b's plan and vice versa
     probability: float = 1.0   # the pair model's probability that the two are one task
     reason: Reason = Reason("none")
@@ -347,14 +406,3 @@ class EngineManifest:
     build_seconds: float = 0.0
     verification: Mapping[str, Any] = field(default_factory=dict)
 
-
-def clause_item(clause_id: str, fields: Mapping[str, str] | None = None) -> str:
-    """Item of a clause id: III.5.2 -> III.5, II.1.3 -> II.1, P.II.5.a -> P.II.5, PL2.17 -> PL2.<group>."""
-    parts = clause_id.split(".")
-    if parts[0] == "PL2" and fields and fields.get(GROUP):
-        return f"PL2.{fields[GROUP]}"
-    if parts[0] in ("III", "II") and len(parts) >= 3:
-        return ".".join(parts[:2])
-    if parts[0] == "P" and len(parts) >= 4:
-        return ".".join(parts[:3])
-    return parts[0] if len(parts) > 1 else clause_id

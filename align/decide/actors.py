@@ -13,13 +13,13 @@ from typing import Sequence
 import numpy as np
 
 from align.text.normalize import strip_marks
-from align.types import LEAD, Applicability, Document
+from align.types import LEAD, Applicability, ClauseKind, Document
 
 # Aliases (plain: folded, without diacritics) of the bodies, as plans write them.
 MASS_ORGANISATIONS = ("mat tran to quoc", "mttq", "doan the", "to chuc chinh tri - xa hoi", "to chuc chinh tri xa hoi",
                       "hoi nong dan", "hoi lien hiep phu nu", "hoi phu nu", "doan thanh nien", "doan tncs",
                       "hoi cuu chien binh", "cong doan")
-IMPLEMENTATION = "implementation"
+IMPLEMENTATION = ClauseKind.IMPLEMENTATION
 
 
 def _names_mass_organisations(text: str) -> bool:

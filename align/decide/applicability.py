@@ -20,7 +20,7 @@ from typing import Sequence
 
 from align.errors import ModelError
 from align.text.normalize import strip_marks
-from align.types import LEAD, Applicability, Clause, Document
+from align.types import LEAD, Applicability, Clause, ClauseKind, Document
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def first_sentence(text: str) -> str:
 
 def by_rules(clause: Clause) -> Applicability:
     """Applicability read from the clause's own words (its lead agency first, then its first sentence)."""
-    if clause.kind == "viewpoint":
+    if clause.kind == ClauseKind.VIEWPOINT:
         return Applicability(clause.id, "all-levels", True, "a guiding viewpoint every level follows", (), "rules")
     original = (clause.fields.get(LEAD, "") if clause.fields else "") or first_sentence(clause.text)
     text = strip_marks(original)

@@ -3,7 +3,9 @@
 `assess` scores the plan against every reference in scope (orphans are judged against all
 of them), decides each clause of the reference (covered, weak, gap, not applicable), finds
 the orphan tasks, and gathers every corpus plan's support for peer coverage. The reports
-(align/reports/gaps.py, review.py, matrix.py) only render what it returns.
+(align/reports/gaps.py, review.py, matrix.py) only render what it returns. `assess_orphans`
+is its first half alone: the scores in scope and the orphan decision, without the clauses'
+states or the peers (which score every plan of the corpus), for a caller that wants orphans only.
 """
 from __future__ import annotations
 
@@ -39,6 +41,18 @@ class Assessment:
     stale: tuple[ReviewDecision, ...] = ()  # decisions whose task's text is no longer in the plan
 
 
+@dataclass(frozen=True, eq=False)
+class OrphanAssessment:
+    """The orphans of a plan and the scores they were judged on; `ref` is the reference named first."""
+
+    plan: Document
+    ref: Document
+    method: str
+    scope: tuple[PlanEvidence, ...]         # the plan against every reference in scope
+    orphans: tuple[OrphanDecision, ...]
+    stale: tuple[ReviewDecision, ...] = ()
+
+
 def coverage_model(session, cut: float | None = None) -> tuple[CoverageModel, str]:
     """The coverage model in force, with `cut` (when given) as the support below which a clause is a gap."""
     model = session.decisions.coverage
@@ -56,18 +70,10 @@ def assess(session, plan: str | Document, ref_id: str, method: str | None = None
 
     `reviews` (the decisions in force for the plan, `ReviewStore.current`) override the model
     (align/decide/reviewed.py)."""
-    from align.align import DEFAULT_METHOD
     from align.decide import reviewed
-    from align.reviews import for_plan
 
-    method = method or DEFAULT_METHOD
-    document = plan if isinstance(plan, Document) else session.corpus.resolve(plan)
-    refs = session.corpus.references(None)
-    ref = session.corpus.references([ref_id])[0]
-    serves = session.decisions.serves
-    placed, stale = for_plan(reviews or {}, document)
-    scope = tuple(reviewed.override(score_plans(session.aligner, [document], r, method, serves)[document.id], placed)
-                  for r in refs)
+    document, ref, method, placed, stale = _inputs(session, plan, ref_id, method, reviews)
+    scope = _scope(session, document, method, placed)
     evidence = next(ev for ev in scope if ev.ref.id == ref.id)
     model, source = coverage_model(session, cut)
     rules = tuple(applicability(ref))
@@ -75,10 +81,44 @@ def assess(session, plan: str | Document, ref_id: str, method: str | None = None
     actors = reviewed.unmask(actor_masks(document, ref, rules), pairs)
     clauses = reviewed.mark_clauses(coverage.decide(evidence, model, rules, session.aligner.clause_idf(), actors),
                                     evidence, pairs)
-    found = reviewed.mark_orphans(orphans.decide(scope, session.decisions.orphans), scope, placed)
+    found = _orphans(session, scope, placed)
     peers = dict(corpus_coverage(session, ref, method))
     if placed or document.id not in peers:
         peers[document.id] = summarise(evidence, rules)
     return Assessment(document, ref, method, evidence, scope, model, source, clauses, found, peers,
                       plan_communes(session.corpus, [document]), rules,
                       frozenset(document.tasks[row].id for row, _ in placed), tuple(stale))
+
+
+def assess_orphans(session, plan: str | Document, ref_id: str, method: str | None = None,
+                   reviews: Mapping[tuple[str, str], ReviewDecision] | None = None) -> OrphanAssessment:
+    """The orphans `assess` would find for `plan`, from the plan's scores alone (no clause states, no peers)."""
+    document, ref, method, placed, stale = _inputs(session, plan, ref_id, method, reviews)
+    scope = _scope(session, document, method, placed)
+    return OrphanAssessment(document, ref, method, scope, _orphans(session, scope, placed), tuple(stale))
+
+
+def _inputs(session, plan, ref_id: str, method: str | None, reviews):
+    """The plan's Document, the reference, the method, and the reviewers' decisions placed on the plan's rows."""
+    from align.align import DEFAULT_METHOD
+    from align.reviews import for_plan
+
+    document = plan if isinstance(plan, Document) else session.corpus.resolve(plan)
+    ref = session.corpus.references([ref_id])[0]
+    placed, stale = for_plan(reviews or {}, document)
+    return document, ref, method or DEFAULT_METHOD, placed, stale
+
+
+def _scope(session, document: Document, method: str, placed) -> tuple[PlanEvidence, ...]:
+    """The plan scored against every reference of the corpus, with the reviewers' decisions written in."""
+    from align.decide import reviewed
+
+    serves = session.decisions.serves
+    return tuple(reviewed.override(score_plans(session.aligner, [document], r, method, serves)[document.id], placed)
+                 for r in session.corpus.references(None))
+
+
+def _orphans(session, scope: tuple[PlanEvidence, ...], placed) -> tuple[OrphanDecision, ...]:
+    from align.decide import reviewed
+
+    return reviewed.mark_orphans(orphans.decide(scope, session.decisions.orphans), scope, placed)

@@ -18,12 +18,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from align.decide.pairs import PairModel, PairText, features, pair_text, reason, word_similarity
-from align.types import Document, DuplicatePair, IndexRecord
+from align.types import Document, DuplicateKind, DuplicatePair, IndexRecord
 
 log = logging.getLogger(__name__)
 
-EXACT, NEAR, PARAPHRASE = "exact", "near", "paraphrase"
-KINDS = (EXACT, NEAR, PARAPHRASE)
+EXACT, NEAR, PARAPHRASE = DuplicateKind.EXACT, DuplicateKind.NEAR, DuplicateKind.PARAPHRASE
+KINDS = tuple(DuplicateKind)
 NEAR_SIMILARITY = 0.7           # word-sequence similarity of a near repeat (best kind agreement on the labels)
 # Range-search floors. Inside a plan every pair above 0.90 is looked at. Across the corpus the floor
 # stays at 0.93: near repeats (word similarity >= 0.7) measured with e5-small-q4 have cosine >= 0.9348

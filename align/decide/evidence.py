@@ -14,12 +14,12 @@ from typing import Sequence
 
 import numpy as np
 
-from align.types import Document
+from align.types import ClauseKind, Document
 
 CHUNK_TASKS = 4096          # tasks scored per pair_scores call when scoring a whole corpus
 TERMS = 6                   # shared key terms shown per evidence task
 LINKS = 3                   # task clauses a viewpoint inherits its coverage from
-VIEWPOINT = "viewpoint"
+VIEWPOINT = ClauseKind.VIEWPOINT
 
 
 @dataclass(frozen=True, eq=False)

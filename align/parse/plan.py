@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
+from align.schemes import appendix_prefix
 from align.text.normalize import fold
 from align.types import BULLET, HEADING, LEAD, NUMBER, PARAGRAPH, ROW, TARGET, TASK, VALUE, Block, Task
 
@@ -180,7 +181,7 @@ def _row_task(block: Block, chain: list[Block], ids: _Ids, doc_id: str) -> Task 
     role = section_role(_title(sections[0])) if sections else None
     targets = block.fields.get("table_kind") == TARGETS
     if appendix:
-        prefix, section = f"PL{appendix}.", APPENDIX
+        prefix, section = appendix_prefix(appendix), APPENDIX
     elif role and role not in _SKIPPED:  # a table inside a section: ids "II.1.r3"
         prefix, section = ".".join(ids.path(chain) + ["r"]), TARGETS if role == OBJECTIVES else role
     else:

@@ -1,16 +1,10 @@
 """Clauses of the reference documents commune plans implement.
 
-Three layouts, told apart by their structure (never by file name):
-- "nq57": a Party resolution: I viewpoints, II targets, III tasks and solutions, IV
-  implementation; ids I.1, II.1.3, II.2, III.<item>.<k>, IV.1 (corpus README).
-- "nq03": a Government resolution carrying an action programme whose tasks section lists
-  lettered tasks under numbered items, with appendix tables of targets and tasks; ids
-  P.II.<item>.<letter>, PL1.<row>, PL2.<n>.
-- "generic": any other document (a province's plan, an outline, a table of tasks): body
-  blocks under numbered headings, ids from the numbering path (II.3.b, II.1.2); rows of a
-  table under a heading <path>.t<row>, of an appendix PL<n>.<row>, of a table outside the
-  outline T<k>.<row> (or just <row> when the document is that table). <row> is the row's
-  own number, else its position; a header row is never a clause.
+Three layouts, told apart by their structure (never by file name): "nq57" (a Party resolution),
+"nq03" (a Government resolution carrying an action programme with appendix tables) and
+"generic" (any other document: a province's plan, an outline, a table of tasks). How each names
+its clauses and groups them into items is in align/schemes.py; this module measures the layout
+of a scanned text and emits the clauses in document order.
 """
 from __future__ import annotations
 
@@ -23,31 +17,26 @@ from align.parse.reference_scan import (
     LETTER, ROMAN, TABLE, Segment, before_appendix, fold, scan,
 )
 from align.parse.reference_tables import appendix_clauses, table_roles
+from align.schemes import GENERIC, NQ03, NQ57, programme_task_id, scheme
 from align.types import LEAD, TASK, Clause
 
 log = logging.getLogger(__name__)
 
-NQ57 = "nq57"
-NQ03 = "nq03"
-GENERIC = "generic"
+__all__ = ["GENERIC", "NQ03", "NQ57", "detect_reference_scheme", "parse_reference"]
 
 _LETTER_ID = re.compile(r"\.[a-zđ]$")
 
 
 def _scheme(blocks: list[Segment]) -> str:
-    """nq03: a "Chương trình hành động" heading, a tasks section with lettered tasks and an
-    appendix table with a lead-agency column; nq57: viewpoint and task sections, no table."""
+    """The scheme (align.schemes.scheme) of the layout the blocks show."""
     body = before_appendix(blocks)
     titles = [fold(b.text) for b in body if b.kind == ROMAN]
-    tasks_section = any("nhiệm vụ" in t or "giải pháp" in t for t in titles)
     tables = [b for b in blocks if b.kind == TABLE]
-    programme = any(fold(b.text).startswith("chương trình hành động") for b in body if b.styled)
-    task_table = any(LEAD in table_roles(b) for b in tables)
-    if programme and tasks_section and task_table and any(b.kind == LETTER for b in body):
-        return NQ03
-    if not tables and tasks_section and any("quan điểm" in t for t in titles):
-        return NQ57
-    return GENERIC
+    return scheme(programme=any(fold(b.text).startswith("chương trình hành động") for b in body if b.styled),
+                  tasks_section=any("nhiệm vụ" in t or "giải pháp" in t for t in titles),
+                  task_table=any(LEAD in table_roles(b) for b in tables),
+                  lettered=any(b.kind == LETTER for b in body), tables=bool(tables),
+                  viewpoints=any("quan điểm" in t for t in titles))
 
 
 def detect_reference_scheme(text: str) -> str:
@@ -58,7 +47,7 @@ def detect_reference_scheme(text: str) -> str:
 def _nq03(blocks: list[Segment], doc_id: str) -> list[Clause]:
     """Lettered tasks of the programme's tasks section, then the appendix rows."""
     lettered = [
-        replace(c, id=f"P.{c.id}")
+        replace(c, id=programme_task_id(c.id))
         for c in outline_clauses(blocks, doc_id, absorb=(LETTER,))
         if c.kind == TASK and _LETTER_ID.search(c.id)
     ]

@@ -17,12 +17,13 @@ from align.parse.reference_scan import (
     fold, title_like,
 )
 from align.parse.reference_tables import table_clauses
-from align.types import NUMBER, TARGET, TASK, Clause
+from align.schemes import heading_table_prefix, loose_table_prefix
+from align.types import NUMBER, TARGET, TASK, Clause, ClauseKind
 
 log = logging.getLogger(__name__)
 
-VIEWPOINT = "viewpoint"
-IMPLEMENTATION = "implementation"
+VIEWPOINT = ClauseKind.VIEWPOINT
+IMPLEMENTATION = ClauseKind.IMPLEMENTATION
 UNMARKED_LEVEL = 5      # a bold or all-caps title without a number nests under what is open
 
 # Section title words -> clause kind; the first match wins, tasks before targets because
@@ -170,7 +171,7 @@ class _Emitter:
         k = 0
         for block in blocks:
             if block.kind == TABLE:
-                self.clauses.extend(table_clauses(block, self.doc_id, f"{cid}.t", titles, kind))
+                self.clauses.extend(table_clauses(block, self.doc_id, heading_table_prefix(cid), titles, kind))
                 continue
             k += 1
             self.add(f"{cid}.{prefix}{k}", block.text, titles, kind, (block.first, block.last))
@@ -183,7 +184,7 @@ class _Emitter:
                 parts.append(f"- {block.text}")
                 last = block.last
             elif block.kind == TABLE:
-                self.clauses.extend(table_clauses(block, self.doc_id, f"{cid}.t", titles, kind))
+                self.clauses.extend(table_clauses(block, self.doc_id, heading_table_prefix(cid), titles, kind))
             else:
                 log.debug("%s: paragraph after point %s left out (line %d)",
                           self.doc_id, cid, block.first)
@@ -225,5 +226,5 @@ def outline_clauses(blocks: list[Segment], doc_id: str, absorb: Collection[str] 
         return emitter.clauses
     alone = not emitter.clauses and len(loose) == 1
     rows = [clause for k, (table, title) in enumerate(loose, start=1)
-            for clause in table_clauses(table, doc_id, "" if alone else f"T{k}.", (title,) if title else ())]
+            for clause in table_clauses(table, doc_id, loose_table_prefix(k, alone), (title,) if title else ())]
     return sorted(emitter.clauses + rows, key=lambda c: c.lines[0])

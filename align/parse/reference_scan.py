@@ -13,17 +13,18 @@ from dataclasses import dataclass, replace
 
 from align.parse.tables import is_table_line
 from align.text.normalize import clean_text, plain_key as bare_key, strip_emphasis
+from align.types import BlockKind
 
-# Segment kinds.
-ROMAN = "roman"        # I- QUAN ĐIỂM, ## II. NHIỆM VỤ
-ARABIC = "arabic"      # 1. ..., 1) ...
-DOTTED = "dotted"      # 1.1. ...
-LETTER = "letter"      # a) ..., đ) ...
-BULLET = "bullet"      # - ...
-PARA = "paragraph"     # unmarked text (a heading when `styled` and short)
-TABLE = "table"        # consecutive pipe or tab rows
-APPENDIX = "appendix"  # PHỤ LỤC I
-STOP = "stop"          # closing formula, Nơi nhận, signature: the body is over
+# Segment kinds (align.types.BlockKind, the structural parser's vocabulary too).
+ROMAN = BlockKind.ROMAN        # I- QUAN ĐIỂM, ## II. NHIỆM VỤ
+ARABIC = BlockKind.ARABIC      # 1. ..., 1) ...
+DOTTED = BlockKind.DOTTED      # 1.1. ...
+LETTER = BlockKind.LETTER      # a) ..., đ) ...
+BULLET = BlockKind.BULLET      # - ...
+PARA = BlockKind.PARAGRAPH     # unmarked text (a heading when `styled` and short)
+TABLE = BlockKind.TABLE        # consecutive pipe or tab rows
+APPENDIX = BlockKind.APPENDIX  # PHỤ LỤC I
+STOP = BlockKind.STOP          # closing formula, Nơi nhận, signature: the body is over
 
 POINT_LEVELS = {ROMAN: 1, ARABIC: 2, DOTTED: 3, LETTER: 4}
 

@@ -19,6 +19,7 @@ from align.parse.reference_scan import (
 )
 from align.parse.structure import roman_value
 from align.parse.tables import TEXT_COL, header_columns, split_cells
+from align.schemes import appendix_prefix
 from align.text.normalize import strip_emphasis
 from align.types import GROUP, NUMBER, TARGET, TASK, UNIT, VALUE, Clause
 
@@ -225,7 +226,7 @@ def appendix_clauses(blocks: list[Segment], doc_id: str) -> list[Clause]:
             count += 1
             token = block.token
             number = int(token) if token.isdigit() else roman_value(token) if token else count
-            prefix, title = f"PL{number}.", clean_unit(block.text)
+            prefix, title = appendix_prefix(number), clean_unit(block.text)
         elif block.kind == TABLE and prefix:
             clauses.extend(table_clauses(block, doc_id, prefix, (title,)))
     return clauses

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from align.decide.assess import Assessment
+from align.decide.assess import Assessment, OrphanAssessment
 from align.decide.coverage import decision_json
 from align.decide.peers import states
 from align.i18n import REASON_KEYS, reason_fields
@@ -74,7 +74,7 @@ def rank_gaps(clauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "best_score": c["best_score"], **{k: c[k] for k in REASON_KEYS}} for c in found]
 
 
-def orphan_rows(a: Assessment) -> list[dict[str, Any]]:
+def orphan_rows(a: Assessment | OrphanAssessment) -> list[dict[str, Any]]:
     tasks = {t.id: t for t in a.plan.tasks}
     out = []
     for o in a.orphans:

@@ -1,6 +1,6 @@
 import pytest
 
-from align.decide.assess import assess, coverage_model
+from align.decide.assess import assess, assess_orphans, coverage_model
 from align.errors import PlanAlignError
 from align.types import STATUSES
 
@@ -33,6 +33,21 @@ def test_assess_takes_the_peers_from_the_whole_corpus(assessed):
 
 def test_assess_orphans_are_tasks_of_the_plan(assessed):
     assert {o.task_id for o in assessed.orphans} <= {t.id for t in assessed.plan.tasks}
+
+
+def test_assess_orphans_equal_the_assessments_orphans(assessed, mini_session):
+    found = assess_orphans(mini_session, "xa-an-phu", REF)
+    assert found.orphans and found.orphans == assessed.orphans
+    assert [ev.ref.id for ev in found.scope] == [ev.ref.id for ev in assessed.scope]
+
+
+def test_assess_orphans_decides_no_clause_and_scores_no_peer(mini_session, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("orphans alone need neither clause states nor peer coverage")
+
+    monkeypatch.setattr("align.decide.assess.corpus_coverage", refuse)
+    monkeypatch.setattr("align.decide.coverage.decide", refuse)
+    assert assess_orphans(mini_session, "xa-an-phu", REF).plan.id == "xa-an-phu"
 
 
 def test_assess_adds_a_plan_outside_the_corpus_to_the_peers(mini_session, tmp_path):
