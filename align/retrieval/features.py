@@ -21,7 +21,10 @@ each a T x C matrix, so fusion can weigh them:
   borrows the topic of the ones around it);
 - `neighbour_item`: the best `neighbour` of any clause in the same item (neighbours tend to
   serve the same item, not always the same bullet);
-- `neighbour_bm25`: the same evidence from the neighbours' BM25 scores (their words).
+- `neighbour_bm25`: the same evidence from the neighbours' BM25 scores (their words);
+- `xref_dense`, `xref_bm25`: what the other references say (`align.retrieval.crossref`): the
+  task's best standardised `dense_sent` / BM25 on the other reference's clauses under the
+  same item heading (03/NQ-CP's items mirror NQ 57's III.1-7).
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ from align.types import IndexRecord
 
 FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
             "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match", "neighbour", "neighbour_item",
-            "neighbour_bm25")
+            "neighbour_bm25", "xref_dense", "xref_bm25")
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2
@@ -73,6 +76,8 @@ class PairInputs:
     bm25: np.ndarray           # raw BM25 scores
     neighbour: np.ndarray      # mean standardised dense_sent of each task's neighbours (see `neighbour_evidence`)
     neighbour_bm25: np.ndarray  # the same from raw BM25 scores
+    cross_dense: np.ndarray | None = None   # `crossref.cross_evidence` of the other references' dense_sent
+    cross_bm25: np.ndarray | None = None    # ... and of their raw BM25 (None: no other reference)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
@@ -224,5 +229,11 @@ def compute_features(inputs: PairInputs, tasks: Sequence[UnitView], clauses: Seq
         "neighbour": inputs.neighbour,
         "neighbour_item": item_max(inputs.neighbour, clauses),
         "neighbour_bm25": inputs.neighbour_bm25,
+        "xref_dense": _or_zeros(inputs.cross_dense, raw.shape),
+        "xref_bm25": _or_zeros(inputs.cross_bm25, raw.shape),
     }
     return {k: np.asarray(v, dtype=np.float32) for k, v in feats.items()}
+
+
+def _or_zeros(matrix: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    return np.zeros(shape, dtype=np.float32) if matrix is None else matrix

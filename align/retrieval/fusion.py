@@ -78,13 +78,17 @@ class Fusion:
 
     @classmethod
     def fit(cls, model_id: str, groups: Sequence[tuple[dict[str, np.ndarray], np.ndarray]], c: float = 1.0,
-            meta: dict | None = None) -> "Fusion":
-        """Fit every method on labelled groups: one (features name -> (C,), labels (C,) 0/1) per task."""
+            meta: dict | None = None, features: Sequence[str] | None = None) -> "Fusion":
+        """Fit every method on labelled groups: one (features name -> (C,), labels (C,) 0/1) per task.
+
+        `features` replaces the hybrid ranker's features (ablations: what a feature adds is
+        measured by fitting without it)."""
         groups = [(f, y) for f, y in groups if y.any()]
         if not groups:
             raise ModelError("no labelled positive pairs to fit on")
         scorers = {}
         for method, (names, fixed, std) in METHOD_SPECS.items():
+            names = tuple(features) if features and method == "hybrid" else names
             weights = np.array(fixed) if fixed else _fit_pairwise(groups, names, std, c)
             scorer = MethodScorer(names, weights, std, _PRIOR_CALIBRATION)
             scorer.calibration = _fit_platt(groups, scorer)
