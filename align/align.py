@@ -15,8 +15,8 @@ import numpy as np
 from align.corpus_index import CorpusIndex, clause_records, task_records
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
-from align.retrieval.features import (PairInputs, UnitView, compute_features, make_views, neighbour_evidence,
-                                      neighbours)
+from align.retrieval.features import (PairInputs, UnitView, applicable_prior, compute_features, make_views,
+                                      neighbour_evidence, neighbours)
 from align.retrieval.fusion import Fusion, load_fusion
 from align.types import Alignment, Document, IndexRecord, Match, TaskAlignment
 
@@ -122,9 +122,18 @@ class Aligner:
             bm25=plan_bm25[rows_in_plan],
             neighbour=neighbour_evidence(plan_sent, near, rows_in_plan),
             neighbour_bm25=neighbour_evidence(plan_bm25, near, rows_in_plan),
-            cross_dense=cross[0], cross_bm25=cross[1])
+            cross_dense=cross[0], cross_bm25=cross[1], applicable=self._applicable(doc_id, clauses))
         feats = compute_features(inputs, task_views, clause_views, self._idf())
         return PairScores(list(tasks), clauses, feats, task_views, clause_views)
+
+    def _applicable(self, doc_id: str, clauses: Sequence[IndexRecord]) -> np.ndarray | None:
+        """The applicability prior of a reference with a curated table (`features.applicable_prior`)."""
+        from align.decide.applicability import table_for
+
+        table = table_for(doc_id)
+        if not table or any(c.id not in table for c in clauses):
+            return None
+        return applicable_prior([table[c.id].commune for c in clauses])
 
     def _views_of(self, doc_id: str) -> list[UnitView]:
         if doc_id not in self._clause_views:
