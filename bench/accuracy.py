@@ -8,7 +8,8 @@ reference it prints hit@1 and MRR of both and the paired difference (all minus w
 with a bootstrap 95% interval over tasks, tasks better and worse: the rule for keeping a
 change is an interval above zero on one reference and no fall on the other.
 `--save FILE` also writes every task's reciprocal rank (JSON) and `--against FILE` compares
-with such a file written by another revision of the code. Measures, never asserts.
+with such a file written by another revision of the code; `--worst N` lists the worst-ranked
+tasks. Measures, never asserts.
 """
 from __future__ import annotations
 
@@ -55,9 +56,10 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write every task's reciprocal rank and hit@1 here")
     parser.add_argument("--against", type=Path, help="compare with a --save file of another revision")
     parser.add_argument("--model", default="e5")
+    parser.add_argument("--worst", type=int, default=0, help="also list the N worst-ranked tasks per reference")
     args = parser.parse_args()
 
-    from align.evaluate import LABELS_FILE, collect_samples, loco_scores, read_labels
+    from align.evaluate import LABELS_FILE, collect_samples, loco_scores, read_labels, worst_misses
     from align.paths import eval_dir
     from align.retrieval.features import FEATURES
     from align.session import Session
@@ -66,7 +68,8 @@ def main() -> None:
     session = Session(None, model=args.model, progress=False)
     samples, _ = collect_samples(session, read_labels(eval_dir() / LABELS_FILE))
     model_id = session.embedder.model_id
-    full = ranks(samples, loco_scores(model_id, samples)["hybrid"])
+    scores = loco_scores(model_id, samples)["hybrid"]
+    full = ranks(samples, scores)
     rows = []
     if args.without:
         dropped = set(args.without.split(","))
@@ -82,6 +85,10 @@ def main() -> None:
         args.save.write_text(json.dumps({m: {"|".join(k): v for k, v in d.items()} for m, d in full.items()}))
     if rows:
         print(table(rows))
+    for ref in ("nq57", "nq03") if args.worst else ():
+        misses = worst_misses(samples, scores, ref, args.worst)
+        print(f"\nworst {ref}\n" + table([{k: (", ".join(v) if isinstance(v, list) else v) for k, v in m.items()}
+                                             for m in misses]))
 
 
 if __name__ == "__main__":
