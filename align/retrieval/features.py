@@ -27,7 +27,7 @@ each a T x C matrix, so fusion can weigh them:
   same item heading (03/NQ-CP's items mirror NQ 57's III.1-7);
 - `applicable`: 1 when a commune can act on the clause, from the reference's curated
   applicability table, in a reference most of whose clauses only other bodies can act on
-  (03/NQ-CP: three rows in four are a ministry's work, and a commune does not serve a
+  (03/NQ-CP: 215 of its 299 clauses are other bodies' work, and a commune does not serve a
   ministry's task by using its result); 0 everywhere else. The ranker adds it on top of
   the other features (`fusion.PRIOR_FEATURES`).
 """
