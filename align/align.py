@@ -15,8 +15,8 @@ import numpy as np
 from align.corpus_index import CorpusIndex, clause_records, task_records
 from align.embed.base import Embedder
 from align.embed.cache import EmbeddingCache, encode_cached
-from align.retrieval.features import (PairInputs, UnitView, compute_features, make_views, neighbour_evidence,
-                                      neighbours)
+from align.retrieval.features import (PairInputs, UnitView, applicable_prior, compute_features, make_views,
+                                      neighbour_evidence, neighbours)
 from align.retrieval.fusion import Fusion, load_fusion
 from align.types import Alignment, Document, IndexRecord, Match, TaskAlignment
 
@@ -51,6 +51,7 @@ class Aligner:
         self.progress = progress
         self._clause_views: dict[str, list[UnitView]] = {}
         self._idf_cache: dict[str, float] | None = None
+        self._base_memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     @property
     def fusion(self) -> Fusion:
@@ -99,22 +100,18 @@ class Aligner:
     # -- scoring ------------------------------------------------------------------
     def pair_scores(self, tasks: Sequence[IndexRecord], doc_id: str,
                     task_views: list[UnitView] | None = None) -> PairScores:
-        clauses, clause_vecs, rows = self._doc_clauses(doc_id)
+        clauses, clause_vecs, _ = self._doc_clauses(doc_id)
         if not clauses:
             raise ValueError(f"reference {doc_id!r} has no clauses in the index")
-        if doc_id not in self._clause_views:
-            self._clause_views[doc_id] = make_views(clauses, "clause")
-        clause_views = self._clause_views[doc_id]
+        clause_views = self._views_of(doc_id)
         plan, rows_in_plan = self._plans_of(tasks)
         whole = rows_in_plan == list(range(len(plan)))
         plan_views = task_views if task_views is not None and whole else make_views(plan, "task")
         task_views = task_views if task_views is not None else [plan_views[i] for i in rows_in_plan]
         plan_vecs = self._task_vectors(plan)
-        plan_sent = self._sentence_max(plan_vecs, clause_views)
-        bm25 = self.index.clause_bm25
-        plan_bm25 = np.array([bm25.score(list(v.tokens))[rows] for v in plan_views], dtype=np.float32) \
-            if plan_views else np.zeros((0, len(rows)), np.float32)
+        plan_sent, plan_bm25 = self._base_scores(plan, plan_vecs, plan_views, doc_id)
         near = neighbours(plan)
+        cross = self._cross(plan, plan_vecs, plan_views, doc_id, rows_in_plan)
         inputs = PairInputs(
             dense=plan_vecs[rows_in_plan] @ clause_vecs.T,
             dense_sent=plan_sent[rows_in_plan],
@@ -124,9 +121,57 @@ class Aligner:
             @ self._encode([v.context or v.text for v in clause_views], "passage").T,
             bm25=plan_bm25[rows_in_plan],
             neighbour=neighbour_evidence(plan_sent, near, rows_in_plan),
-            neighbour_bm25=neighbour_evidence(plan_bm25, near, rows_in_plan))
+            neighbour_bm25=neighbour_evidence(plan_bm25, near, rows_in_plan),
+            cross_dense=cross[0], cross_bm25=cross[1], applicable=self._applicable(doc_id, clauses))
         feats = compute_features(inputs, task_views, clause_views, self._idf())
         return PairScores(list(tasks), clauses, feats, task_views, clause_views)
+
+    def _applicable(self, doc_id: str, clauses: Sequence[IndexRecord]) -> np.ndarray | None:
+        """The applicability prior of a reference with a curated table (`features.applicable_prior`)."""
+        from align.decide.applicability import table_for
+
+        table = table_for(doc_id)
+        if not table or any(c.id not in table for c in clauses):
+            return None
+        return applicable_prior([table[c.id].commune for c in clauses])
+
+    def _views_of(self, doc_id: str) -> list[UnitView]:
+        if doc_id not in self._clause_views:
+            self._clause_views[doc_id] = make_views(self._doc_clauses(doc_id)[0], "clause")
+        return self._clause_views[doc_id]
+
+    def _base_scores(self, plan: Sequence[IndexRecord], plan_vecs: np.ndarray, plan_views: Sequence[UnitView],
+                     doc_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """The plan's sentence-level cosines and raw BM25 against one reference (P x C), kept for
+        the last plan: every reference's features need them (neighbours, other references)."""
+        key = (tuple(r.uid for r in plan), doc_id)
+        if key not in self._base_memo:
+            if self._base_memo and next(iter(self._base_memo))[0] != key[0]:
+                self._base_memo.clear()
+            rows = self.index.clauses.doc_rows(doc_id)
+            sent = self._sentence_max(plan_vecs, self._views_of(doc_id))
+            bm25 = self.index.clause_bm25
+            raw = np.array([bm25.score(list(v.tokens))[rows] for v in plan_views], dtype=np.float32) \
+                if plan_views else np.zeros((0, len(rows)), np.float32)
+            self._base_memo[key] = (sent, raw)
+        return self._base_memo[key]
+
+    def _cross(self, plan, plan_vecs, plan_views, doc_id: str, rows_in_plan: list[int]):
+        """What the other indexed references say about this one's clauses (mirrored items), or
+        (None, None) when no other reference shares an item heading with it."""
+        from align.retrieval.crossref import cross_evidence, mirrors
+
+        these = self._views_of(doc_id)
+        dense, lexical = [], []
+        for other in dict.fromkeys(self.index.clauses.doc_ids):
+            if other == doc_id or not mirrors(these, self._views_of(other)):
+                continue
+            sent, raw = self._base_scores(plan, plan_vecs, plan_views, other)
+            dense.append(cross_evidence(sent[rows_in_plan], self._views_of(other), these))
+            lexical.append(cross_evidence(raw[rows_in_plan], self._views_of(other), these))
+        if not dense:
+            return None, None
+        return np.maximum.reduce(dense), np.maximum.reduce(lexical)
 
     def _plans_of(self, tasks: Sequence[IndexRecord]) -> tuple[list[IndexRecord], list[int]]:
         """The whole plans the tasks come from, in document order, and where each task sits in them.

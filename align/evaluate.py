@@ -136,19 +136,21 @@ def _groups(samples: Iterable[Sample]) -> list[tuple[dict[str, np.ndarray], np.n
     return [(s.features, np.array([c in s.relevant for c in s.clause_ids], dtype=int)) for s in samples if s.relevant]
 
 
-def fit_fusion(model_id: str, samples: Sequence[Sample]) -> Fusion:
+def fit_fusion(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None) -> Fusion:
     groups = _groups(samples)
     if not groups:
         raise EvalError("no labelled positive pairs to fit on")
-    return Fusion.fit(model_id, groups, meta={"samples": len(samples)})
+    return Fusion.fit(model_id, groups, meta={"samples": len(samples)}, features=features)
 
 
-def loco_scores(model_id: str, samples: Sequence[Sample]) -> dict[str, list[np.ndarray]]:
-    """Per method, each sample's clause scores from a fusion fitted without its commune."""
+def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None
+                ) -> dict[str, list[np.ndarray]]:
+    """Per method, each sample's clause scores from a fusion fitted without its commune
+    (`features`: the hybrid ranker's, when not all)."""
     scores: dict[str, list[np.ndarray | None]] = {m: [None] * len(samples) for m in METHODS}
     for group in sorted({s.group for s in samples}):
         train = [s for s in samples if s.group != group]
-        fusion = fit_fusion(model_id, train)
+        fusion = fit_fusion(model_id, train, features)
         for i, s in enumerate(samples):
             if s.group == group:
                 feats = {k: v[None, :] for k, v in s.features.items()}
@@ -239,6 +241,27 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     return {"model": label, "rows": rows, "per_plan": per_plan, "fusion": fusion, "threshold": threshold,
             "unresolved": [(l.plan, l.anchor) for l in unresolved], "worst": worst,
             "labels": len(labels), "samples": len(samples)}
+
+
+def reciprocal_ranks(samples: Sequence[Sample], scores: Sequence[np.ndarray], metric: str = "mrr"
+                     ) -> dict[tuple[str, str, str], float]:
+    """(reference, plan, task id) -> the metric of each labelled task that serves a clause."""
+    return {(s.doc, s.plan, s.task.id): ranking_metrics(sc, s)[metric] for s, sc in zip(samples, scores)
+            if s.relevant}
+
+
+def paired_bootstrap(before: dict, after: dict, resamples: int = 5000, seed: int = 0) -> dict:
+    """Mean of after - before over the tasks both score, with a 95% bootstrap interval over
+    tasks: a change is kept only when the interval is above zero."""
+    keys = sorted(set(before) & set(after))
+    if not keys:
+        raise EvalError("no task in common to compare")
+    diff = np.array([after[k] - before[k] for k in keys], dtype=float)
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), (resamples, len(diff)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return {"n": len(keys), "difference": float(diff.mean()), "low": float(low), "high": float(high),
+            "better": int((diff > 0).sum()), "worse": int((diff < 0).sum())}
 
 
 def worst_misses(samples: Sequence[Sample], scores: Sequence[np.ndarray], doc: str, n: int = 10) -> list[dict]:

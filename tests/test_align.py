@@ -98,3 +98,36 @@ def test_align_edited_copy_of_indexed_plan_uses_its_own_vectors(mini_session, tm
     vectors = mini_session.aligner.task_vectors(records)
     own = mini_session.embedder.encode([records[edited].text], kind="query")[0]
     np.testing.assert_allclose(vectors[edited], own, atol=1e-5)
+
+
+def test_align_pair_scores_without_a_mirroring_reference_have_no_cross_evidence(mini_session):
+    from align.corpus_index import task_records
+
+    records = task_records(mini_session.corpus.document("xa-an-phu"))
+    feats = mini_session.aligner.pair_scores(records, "ref-mini").features
+    assert not feats["xref_dense"].any() and not feats["xref_bm25"].any()
+
+
+def test_align_pair_scores_take_cross_evidence_from_a_reference_under_the_same_headings(mini_corpus, tmp_path):
+    """A second reference whose items carry the first one's headings votes for those items."""
+    import json
+
+    from align.api import PlanAlign
+    from align.corpus_index import task_records
+    from align.types import clause_item
+
+    (mini_corpus / "reference" / "ref-mirror.md").write_text(
+        "# CHƯƠNG TRÌNH\n\n## II. NHIỆM VỤ\n\n### 1. Nâng cao nhận thức về chuyển đổi số\n\n"
+        "a) Tổ chức tuyên truyền về chuyển đổi số trên loa truyền thanh của thôn.\n\n"
+        "### 3. Phát triển chính quyền số\n\na) Số hóa hồ sơ thủ tục hành chính của xã.\n", encoding="utf-8")
+    manifest = json.loads((mini_corpus / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append({"id": "ref-mirror", "path": "reference/ref-mirror.md", "kind": "reference",
+                                  "level": "province", "title": "Chương trình mẫu", "parents": []})
+    (mini_corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    session = PlanAlign(mini_corpus, index_dir=tmp_path / "index").session
+    pairs = session.aligner.pair_scores(task_records(session.corpus.document("xa-an-phu")), "ref-mini")
+    items = [clause_item(c.id, c.fields) for c in pairs.clauses]
+    cross = pairs.features["xref_dense"]
+    assert cross.any()
+    first = [j for j, item in enumerate(items) if item == items[[c.id for c in pairs.clauses].index("II.1.a")]]
+    assert np.allclose(cross[:, first], cross[:, first[:1]])

@@ -21,7 +21,15 @@ each a T x C matrix, so fusion can weigh them:
   borrows the topic of the ones around it);
 - `neighbour_item`: the best `neighbour` of any clause in the same item (neighbours tend to
   serve the same item, not always the same bullet);
-- `neighbour_bm25`: the same evidence from the neighbours' BM25 scores (their words).
+- `neighbour_bm25`: the same evidence from the neighbours' BM25 scores (their words);
+- `xref_dense`, `xref_bm25`: what the other references say (`align.retrieval.crossref`): the
+  task's best standardised `dense_sent` / BM25 on the other reference's clauses under the
+  same item heading (03/NQ-CP's items mirror NQ 57's III.1-7);
+- `applicable`: 1 when a commune can act on the clause, from the reference's curated
+  applicability table, in a reference most of whose clauses only other bodies can act on
+  (03/NQ-CP: 215 of its 299 clauses are other bodies' work, and a commune does not serve a
+  ministry's task by using its result); 0 everywhere else. The ranker adds it on top of
+  the other features (`fusion.PRIOR_FEATURES`).
 """
 from __future__ import annotations
 
@@ -35,7 +43,7 @@ from align.types import IndexRecord
 
 FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
             "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match", "neighbour", "neighbour_item",
-            "neighbour_bm25")
+            "neighbour_bm25", "xref_dense", "xref_bm25", "applicable")
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2
@@ -73,10 +81,24 @@ class PairInputs:
     bm25: np.ndarray           # raw BM25 scores
     neighbour: np.ndarray      # mean standardised dense_sent of each task's neighbours (see `neighbour_evidence`)
     neighbour_bm25: np.ndarray  # the same from raw BM25 scores
+    cross_dense: np.ndarray | None = None   # `crossref.cross_evidence` of the other references' dense_sent
+    cross_bm25: np.ndarray | None = None    # ... and of their raw BM25 (None: no other reference)
+    applicable: np.ndarray | None = None    # (C,) 1 = a commune can act on the clause (None: no prior)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
 MIN_SENTENCE_WORDS = 4
+
+
+def applicable_prior(flags: Sequence[bool] | None, max_open_share: float = 0.5) -> np.ndarray | None:
+    """The `applicable` feature of a reference's clauses from its curated commune flags: only
+    when at most `max_open_share` of them are open to communes (None: no table, or a reference
+    addressed to every level, where the labels serve national clauses too, e.g. NQ 57's
+    budget target)."""
+    if not flags:
+        return None
+    vector = np.asarray(flags, dtype=np.float32)
+    return vector if vector.mean() <= max_open_share else None
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
@@ -224,5 +246,13 @@ def compute_features(inputs: PairInputs, tasks: Sequence[UnitView], clauses: Seq
         "neighbour": inputs.neighbour,
         "neighbour_item": item_max(inputs.neighbour, clauses),
         "neighbour_bm25": inputs.neighbour_bm25,
+        "xref_dense": _or_zeros(inputs.cross_dense, raw.shape),
+        "xref_bm25": _or_zeros(inputs.cross_bm25, raw.shape),
+        "applicable": np.tile(inputs.applicable, (raw.shape[0], 1)) if inputs.applicable is not None
+        else np.zeros(raw.shape),
     }
     return {k: np.asarray(v, dtype=np.float32) for k, v in feats.items()}
+
+
+def _or_zeros(matrix: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    return np.zeros(shape, dtype=np.float32) if matrix is None else matrix

@@ -33,6 +33,10 @@ METHOD_SPECS: dict[str, tuple[tuple[str, ...], tuple[float, ...] | None, bool]] 
     "hybrid": (FEATURES, None, True),
 }
 METHODS = tuple(METHOD_SPECS)
+# Priors the ranker adds on top of the evidence: fitted after the other weights, as one more
+# weight beside their score, so they move only the references where they vary (a prior fitted
+# jointly shifted the other weights and cost NQ 57 what it gave 03/NQ-CP).
+PRIOR_FEATURES = ("applicable",)
 FUSION_FILE = "fusion.json"           # in the data directory, else the shipped default (align/paths.py)
 # Before any fitting: equal weights and a sigmoid that keeps the order.
 _PRIOR_CALIBRATION = (4.0, -4.0)
@@ -78,14 +82,18 @@ class Fusion:
 
     @classmethod
     def fit(cls, model_id: str, groups: Sequence[tuple[dict[str, np.ndarray], np.ndarray]], c: float = 1.0,
-            meta: dict | None = None) -> "Fusion":
-        """Fit every method on labelled groups: one (features name -> (C,), labels (C,) 0/1) per task."""
+            meta: dict | None = None, features: Sequence[str] | None = None) -> "Fusion":
+        """Fit every method on labelled groups: one (features name -> (C,), labels (C,) 0/1) per task.
+
+        `features` replaces the hybrid ranker's features (ablations: what a feature adds is
+        measured by fitting without it)."""
         groups = [(f, y) for f, y in groups if y.any()]
         if not groups:
             raise ModelError("no labelled positive pairs to fit on")
         scorers = {}
         for method, (names, fixed, std) in METHOD_SPECS.items():
-            weights = np.array(fixed) if fixed else _fit_pairwise(groups, names, std, c)
+            names = tuple(features) if features and method == "hybrid" else names
+            weights = np.array(fixed) if fixed else _fit_ranker(groups, names, std, c)
             scorer = MethodScorer(names, weights, std, _PRIOR_CALIBRATION)
             scorer.calibration = _fit_platt(groups, scorer)
             scorers[method] = scorer
@@ -111,6 +119,19 @@ def _design(feats: dict[str, np.ndarray], names: Sequence[str], standardise: boo
     if standardise:
         columns = [standardise_rows(col[None, :])[0] for col in columns]
     return np.stack(columns, axis=1)
+
+
+def _fit_ranker(groups, names, standardise: bool, c: float) -> np.ndarray:
+    """Pairwise weights of the evidence features, then of each prior on top of their score."""
+    evidence = [n for n in names if n not in PRIOR_FEATURES]
+    weights = dict(zip(evidence, _fit_pairwise(groups, evidence, standardise, c)))
+    base = MethodScorer(tuple(evidence), np.array([weights[n] for n in evidence]), standardise, _PRIOR_CALIBRATION)
+    for prior in (n for n in names if n in PRIOR_FEATURES):
+        stacked = [({"base": base.rank_scores({k: v[None, :] for k, v in f.items()})[0],
+                     prior: _design(f, (prior,), standardise)[:, 0]}, y) for f, y in groups]
+        scale, weight = _fit_pairwise(stacked, ("base", prior), False, c)
+        weights[prior] = weight / scale if scale > 0 else 0.0
+    return np.array([weights[n] for n in names])
 
 
 def _fit_pairwise(groups, names, standardise: bool, c: float) -> np.ndarray:

@@ -77,3 +77,18 @@ def test_compute_features_spreads_neighbour_evidence_over_item():
     near = np.array([[0.5, -1.0, 0.25]], dtype=np.float32)
     feats = compute_features(PairInputs(m, m, m, m, m, near, m), tasks, clauses, {})
     assert feats["neighbour_item"].tolist() == [[0.5, 0.5, 0.25]]
+
+
+def test_applicable_prior_only_for_a_reference_mostly_closed_to_communes():
+    from align.retrieval.features import applicable_prior
+
+    assert applicable_prior([True, False, False, False]).tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert applicable_prior([True, True, False]) is None
+    assert applicable_prior([]) is None
+
+
+def test_compute_features_applicable_is_zero_without_a_prior():
+    tasks, clauses = [_view("t1")], [_view("c1"), _view("c2")]
+    m = np.ones((1, 2), dtype=np.float32)
+    feats = compute_features(PairInputs(m, m, m, m, m, m, m), tasks, clauses, {})
+    assert not feats["applicable"].any() and not feats["xref_dense"].any()

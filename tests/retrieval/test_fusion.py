@@ -67,3 +67,28 @@ def test_save_fusions_keeps_other_models(tmp_path):
 
 def test_load_fusion_without_file_is_prior(tmp_path):
     assert load_fusion("x", tmp_path / "none.json").meta == {"fitted": False}
+
+
+def _with_prior(groups, seed=1):
+    """Half the tasks have a clause-level prior pointing at the correct clause, half none (zeros)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i, (feats, labels) in enumerate(groups):
+        feats = dict(feats)
+        feats["applicable"] = np.where(labels == 1, 1.0, rng.random(len(labels)) < 0.3).astype(float) \
+            if i % 2 else np.zeros(len(labels))
+        out.append((feats, labels))
+    return out
+
+
+def test_fusion_fit_gives_a_prior_weight_that_follows_the_correct_clause():
+    weights = dict(zip(FEATURES, Fusion.fit("m", _with_prior(_groups())).scorers["hybrid"].weights))
+    assert weights["applicable"] > 0
+
+
+def test_fusion_fit_of_a_prior_leaves_the_other_weights_as_without_it():
+    groups = _with_prior(_groups())
+    without = [f for f in FEATURES if f != "applicable"]
+    alone = dict(zip(without, Fusion.fit("m", groups, features=without).scorers["hybrid"].weights))
+    both = dict(zip(FEATURES, Fusion.fit("m", groups).scorers["hybrid"].weights))
+    assert all(np.isclose(both[f], alone[f]) for f in without)
