@@ -26,6 +26,7 @@ class Workbench:
         self.lock = threading.RLock()
         self._alignments: dict[str, Any] = {}
         self._gaps: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {}
+        self._suggestions: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
 
     @contextmanager
     def api(self) -> Iterator[Any]:
@@ -42,6 +43,7 @@ class Workbench:
     def corpus_changed(self) -> None:
         self._alignments.clear()
         self._gaps.clear()
+        self._suggestions.clear()
 
     # -- ids -------------------------------------------------------------------------------------
     def plan_ids(self) -> list[str]:
@@ -102,9 +104,19 @@ class Workbench:
         return kept[1]
 
     def suggestions(self, plan_id: str) -> list[dict[str, Any]]:
-        """The clauses reviewers chose for near-repeats of the plan's tasks in other plans (JSON rows)."""
-        with self.api() as pa:
-            return pa.suggestions(self.plan(plan_id)).to_json()["suggestions"]
+        """The clauses reviewers chose for near-repeats of the plan's tasks in other plans (JSON rows): kept
+        until the review memory gains a row (any plan's decision or undo), as finding near-repeats across
+        plans costs a long plan a quarter of a second."""
+        plan = self.plan(plan_id)
+        with self.store() as store:
+            rows = store.history()
+        seen = (len(rows), rows[-1].time if rows else None)
+        kept = self._suggestions.get(plan_id)
+        if kept is None or kept[0] != seen:
+            with self.api() as pa:
+                kept = seen, pa.suggestions(plan).to_json()["suggestions"]
+            self._suggestions[plan_id] = kept
+        return kept[1]
 
     def decisions(self, plan_id: str) -> dict:
         with self.store() as store:

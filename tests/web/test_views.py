@@ -93,6 +93,7 @@ def test_corpus_heatmap_reflects_review_decisions(client, api):
 def test_coverage_page_shows_reviewed_decision(client, api):
     task = first_task(api)
     clause = api.corpus.document("ref-mini").clauses[-1].id
+    assert f'id="clause-{clause}" class="row-gap"' in client.get(f"/plan/{SCRIPT_PLAN_ID}/coverage").text
     client.post(f"/plan/{SCRIPT_PLAN_ID}/decide", data={"task_id": task.id, "ref": "ref-mini", "action": "choose",
                                                      "clause_id": clause, "reviewer": "Lan",
                                                      "csrf": csrf_of(client)})
