@@ -32,11 +32,12 @@ def routes():
 
     @router.post("/plan/{plan_id}/decide")
     def decide(request: Request, plan_id: str, task_id: str = Form(...), ref: str = Form(...),
-               action: str = Form(...), clause_id: str = Form(""), reviewer: str = Form(""),
+               action: str = Form(""), clause_id: str = Form(""), act: str = Form(""), reviewer: str = Form(""),
                csrf: str = Form("", alias=CSRF_FIELD)):
         bench = request.app.state.bench
         check_csrf(request, request.app.state.guard, csrf, bench.lang)
         task = bench.task(plan_id, task_id)
+        action, clause_id = button(act, action, clause_id)
         if action not in REVIEW_ACTIONS:
             raise PlanAlignError(f"action {action[:20]!r}")
         clause = None if action == SERVES_NONE else bench.clause(ref, clause_id.strip()).id
@@ -99,6 +100,15 @@ def routes():
         return RedirectResponse("/?" + urlencode({"message": message, "ok": int(ok)}), status_code=303)
 
     return router
+
+
+def button(act: str, action: str, clause_id: str) -> tuple[str, str]:
+    """The review page's forms hold one block's buttons: `act` is the pressed one ("accept II.3",
+    "reject II.3", "none", "choose" with the clause typed in `clause_id`); plain fields otherwise."""
+    if not act:
+        return action, clause_id
+    pressed, _, clause = act.strip().partition(" ")
+    return pressed, clause or clause_id
 
 
 def add_plan(bench, file, doc_id: str, commune: str) -> tuple[bool, str]:

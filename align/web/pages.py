@@ -65,34 +65,66 @@ def proposal_state(match_clause: str, d) -> str:
 
 
 def review_tasks(alignment: Mapping[str, Any], refs: Sequence[str], statuses: Mapping[str, Mapping[str, str]],
-                 decisions: Mapping[tuple[str, str], Any], clause_text, lang: str) -> list[dict[str, Any]]:
-    """Every task with, per reference, its proposed clauses (text with shared terms marked, score,
-    coverage state, what the decision in force says of it) and the decision in force."""
+                 decisions: Mapping[tuple[str, str], Any], clause_text, lang: str,
+                 suggestions: Mapping[tuple[str, str], Mapping[str, Any]] | None = None
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every task with, per reference, its proposed clauses (id, score, coverage state, shared terms, what
+    the decision in force says of it), the decision in force and a reviewed near-repeat's suggestion; and
+    the texts of the clauses they name, each once (`clause_key` is its id on the page): a long plan names
+    the same clause for dozens of tasks, so the page sends its text once and the script shows it in each
+    proposal, terms marked."""
+    texts: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def text_of(ref: str, clause_id: str, heading: str | None = None, text: str | None = None) -> str:
+        if (ref, clause_id) not in texts:
+            if text is None:
+                heading, text = clause_text(ref, clause_id)
+            texts[(ref, clause_id)] = {"ref": ref, "clause_id": clause_id, "heading": heading, "text": text,
+                                       "key": clause_key(ref, clause_id)}
+        return texts[(ref, clause_id)]["key"]
+
     tasks = []
     for task in alignment["tasks"]:
         blocks = []
         for ref in refs:
             d = decisions.get((task["id"], ref))
             matches = [m for m in task["matches"] if m["doc"] == ref]
-            proposals = [_proposal(m, statuses.get(ref, {}), d, lang) for m in matches]
+            for m in matches:
+                text_of(ref, m["clause_id"], m.get("heading", ""), m["text"])
             if d is not None and d.action == CHOOSE and d.clause_id not in {m["clause_id"] for m in matches}:
-                heading, text = clause_text(ref, d.clause_id)
-                chosen = {"doc": ref, "clause_id": d.clause_id, "heading": heading, "text": text, "score": None,
-                          "terms": []}
-                proposals.insert(0, _proposal(chosen, statuses.get(ref, {}), d, lang))
+                text_of(ref, d.clause_id)
+                matches = [{"doc": ref, "clause_id": d.clause_id, "score": None, "terms": []}, *matches]
+            proposals = [_proposal(ref, m, statuses.get(ref, {}), d, lang) for m in matches]
+            s = (suggestions or {}).get((task["id"], ref))
             blocks.append({"ref": ref, "label": ref.upper(), "proposals": proposals,
-                           "decision": decision_view(d, lang)})
+                           "decision": decision_view(d, lang),
+                           "suggestion": s and _suggestion(s, {p["clause_id"] for p in proposals}, text_of, lang)})
         tasks.append({"id": task["id"], "kind": task["kind"], "text": task["text"],
                       "heading": (task.get("heading_path") or [""])[-1], "refs": blocks,
                       "reviewed": any(b["decision"] for b in blocks)})
-    return tasks
+    return tasks, list(texts.values())
 
 
-def _proposal(m: Mapping[str, Any], statuses: Mapping[str, str], d, lang: str) -> dict[str, Any]:
+def clause_key(ref: str, clause_id: str) -> str:
+    """The id of a clause's text on the review page (`c-nq57-II.3`)."""
+    return f"c-{ref}-{clause_id}"
+
+
+def _suggestion(s: Mapping[str, Any], proposed: set[str], text_of, lang: str) -> dict[str, Any]:
+    """A reviewed near-repeat's clause, with the decision taking it records: accept when it is proposed,
+    else choose (a normal decision either way)."""
+    row = i18n.localise(s, lang)
+    text_of(s["ref"], s["clause_id"])
+    return {"clause_id": s["clause_id"],
+            "label": i18n.t("web.suggest.label", lang, clause=s["clause_id"], reason=row["reason"]),
+            "act": f"{ACCEPT if s['clause_id'] in proposed else CHOOSE} {s['clause_id']}"}
+
+
+def _proposal(ref: str, m: Mapping[str, Any], statuses: Mapping[str, str], d, lang: str) -> dict[str, Any]:
     status = statuses.get(m["clause_id"], "")
-    return {"clause_id": m["clause_id"], "heading": m.get("heading", ""), "pieces": highlight(m["text"], m["terms"]),
-            "score": None if m["score"] is None else f"{m['score']:.2f}", "terms": m["terms"],
-            "status": status, "status_label": i18n.t(f"status.{status}", lang) if status else "",
+    return {"clause_id": m["clause_id"], "score": m["score"],
+            "terms": "|".join(m["terms"]), "status": status,
+            "status_label": i18n.t(f"status.{status}", lang) if status else "",
             "state": proposal_state(m["clause_id"], d)}
 
 
@@ -117,20 +149,21 @@ def heatmap(matrix: Mapping[str, Any], lang: str) -> dict[str, Any]:
                           "css": "na" if share is None else f"heat-{round(share * 10)}", "weak": bool(weak),
                           "tip": tip})
         rows.append({"plan": plan["plan"], "commune": plan.get("commune", ""), "title": plan["title"],
-                     "cells": cells, "share": f"{plan['share']:.0%}" if plan.get("share") is not None else ""})
-    return {"columns": items, "rows": rows}
+                     "cells": cells, "share": plan.get("share"), "reviewed": bool(plan.get("reviewed")),
+                     "reviewed_tip": i18n.t("web.heatmap.reviewed", lang, n=plan.get("reviewed_tasks", 0))})
+    return {"columns": items, "rows": rows, "reviewed": any(r["reviewed"] for r in rows)}
 
 
 def coverage_rows(report: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Every clause with its state (reviewed ones marked) and its evidence, terms marked."""
+    """Every clause with its state (reviewed ones marked), its evidence (terms marked) and its reason in `lang`."""
     rows = []
     for c in report["clauses"]:
-        evidence = [{"task_id": e["task_id"], "score": f"{e['score']:.2f}",
+        evidence = [{"task_id": e["task_id"], "score": e["score"],
                      "pieces": highlight(clip(e["text"]), e["terms"])} for e in c.get("evidence", [])[:EVIDENCE]]
         rows.append({"clause_id": c["clause_id"], "heading": c["heading"], "text": c["text"], "status": c["status"],
                      "status_label": i18n.t(f"status.{c['status']}", lang), "reviewed": bool(c.get("reviewed")),
-                     "support": f"{c['support']:.2f}" if c.get("support") is not None else "",
-                     "reason": c.get("reason", ""), "evidence": evidence})
+                     "support": c.get("support"), "reason": i18n.localise(c, lang).get("reason", ""),
+                     "evidence": evidence})
     return rows
 
 
@@ -141,7 +174,7 @@ def pair_rows(report: Mapping[str, Any], verdicts: Mapping[tuple[str, str], Any]
         key = tuple(sorted((p["a"]["id"], p["b"]["id"])))
         v = verdicts.get(key)
         rows.append({"a": p["a"], "b": p["b"], "kind": p["kind"], "kind_label": i18n.t(f"kind.{p['kind']}", lang),
-                     "probability": f"{p['probability']:.2f}", "reason": p.get("reason", ""),
+                     "probability": p["probability"], "reason": i18n.localise(p, lang).get("reason", ""),
                      "verdict": None if v is None else {
                          "action": v.action, "label": i18n.t(f"web.pair.state.{v.action}", lang),
                          "when": when(v.reviewer, v.time, lang)}})

@@ -67,8 +67,10 @@ def routes():
             c = bench.clause(ref, clause_id)
             return c.heading, c.text
 
-        tasks = pages.review_tasks(alignment, refs, statuses, bench.decisions(plan_id), clause_text, bench.lang)
-        return render(request, "plan.html", plan=plan, tasks=tasks, progress=pages.progress(tasks))
+        suggested = {(s["task_id"], s["ref"]): s for s in bench.suggestions(plan_id)}
+        tasks, clauses = pages.review_tasks(alignment, refs, statuses, bench.decisions(plan_id), clause_text,
+                                            bench.lang, suggested)
+        return render(request, "plan.html", plan=plan, tasks=tasks, clauses=clauses, progress=pages.progress(tasks))
 
     @router.get("/plan/{plan_id}/coverage")
     def coverage_page(request: Request, plan_id: str, ref: str = ""):

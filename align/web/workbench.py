@@ -25,6 +25,8 @@ class Workbench:
         self.pa, self.store_path, self.lang = pa, Path(store_path), lang
         self.lock = threading.RLock()
         self._alignments: dict[str, Any] = {}
+        self._gaps: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {}
+        self._suggestions: dict[str, tuple[Any, list[dict[str, Any]]]] = {}
 
     @contextmanager
     def api(self) -> Iterator[Any]:
@@ -40,6 +42,8 @@ class Workbench:
 
     def corpus_changed(self) -> None:
         self._alignments.clear()
+        self._gaps.clear()
+        self._suggestions.clear()
 
     # -- ids -------------------------------------------------------------------------------------
     def plan_ids(self) -> list[str]:
@@ -87,10 +91,32 @@ class Workbench:
         return self._alignments[plan_id]
 
     def gaps(self, plan_id: str, ref_id: str) -> dict[str, Any]:
-        """Every clause's state for the plan, with the reviewers' decisions in force."""
+        """Every clause's state for the plan, with the reviewers' decisions in force: kept until those
+        decisions change (the plan's own decisions are all `gaps` reads of the review memory), since
+        scoring a long plan against a reference takes most of a second."""
         self.plan(plan_id), self.ref(ref_id)
-        with self.api() as pa:
-            return pa.gaps(plan_id, ref=ref_id, reviewed=True).to_json()
+        seen = tuple(sorted((k, d.action, d.clause_id, d.time) for k, d in self.decisions(plan_id).items()))
+        kept = self._gaps.get((plan_id, ref_id))
+        if kept is None or kept[0] != seen:
+            with self.api() as pa:
+                kept = seen, pa.gaps(plan_id, ref=ref_id, reviewed=True).to_json()
+            self._gaps[(plan_id, ref_id)] = kept
+        return kept[1]
+
+    def suggestions(self, plan_id: str) -> list[dict[str, Any]]:
+        """The clauses reviewers chose for near-repeats of the plan's tasks in other plans (JSON rows): kept
+        until the review memory gains a row (any plan's decision or undo), as finding near-repeats across
+        plans costs a long plan a quarter of a second."""
+        plan = self.plan(plan_id)
+        with self.store() as store:
+            rows = store.history()
+        seen = (len(rows), rows[-1].time if rows else None)
+        kept = self._suggestions.get(plan_id)
+        if kept is None or kept[0] != seen:
+            with self.api() as pa:
+                kept = seen, pa.suggestions(plan).to_json()["suggestions"]
+            self._suggestions[plan_id] = kept
+        return kept[1]
 
     def decisions(self, plan_id: str) -> dict:
         with self.store() as store:

@@ -64,11 +64,15 @@ def chromium():
     return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
 
 
-@pytest.fixture(scope="module")
-def server(corpus_dir, real_api, tmp_path_factory):
+def needs_chromium() -> None:
     if not (CHROMIUM.exists() and DRIVER.exists()):
         pytest.skip("Debian's chromium and chromium-driver are not installed (apt-get install chromium "
                     "chromium-driver; .ci/run does it)")
+
+
+@pytest.fixture(scope="module")
+def server(corpus_dir, real_api, tmp_path_factory):
+    needs_chromium()
     warm = STARTED_WITH if STARTED_WITH["PLAN_ALIGN_CACHE"] else None
     if warm is None:
         real_api.build_index()      # the run's index, shared with the server through the run's cache
@@ -81,7 +85,8 @@ def server(corpus_dir, real_api, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def browser():
+    needs_chromium()
     driver = chromium()
     yield driver
     driver.quit()
@@ -116,8 +121,10 @@ def test_browser_review_changes_coverage(server, browser):
     browser.find_element("tag name", "h1").click()              # leave the field: keys go to the page
 
     tasks = browser.find_elements("css selector", "section.task")
-    first = tasks[0].find_element("css selector", "div.ref li.proposal")
+    first = tasks[0].find_element("css selector", "form.ref li.proposal")
     accepted = first.get_attribute("data-clause")
+    assert first.find_element("css selector", ".clause-text").text.strip()     # the text, sent once, shown here
+    assert browser.find_elements("css selector", "li.proposal .clause-text mark")     # with shared terms marked
     keys(browser, "a")                                          # accept the selected (first) proposal
     wait_for(browser, f"#{tasks[0].get_attribute('id').replace('.', chr(92) + '.')} li.proposal.state-accept")
 
@@ -142,6 +149,8 @@ def test_browser_review_changes_coverage(server, browser):
     assert after[accepted][1] == "1" and after[chosen] == ("covered", "1")
     assert before[accepted][1] == "0" and before[chosen][1] == "0"
     assert "3 nhiệm vụ đã rà soát" in browser.find_element("id", "summary").text
+    browser.get(f"{url}/")                                      # the heatmap counts the decisions too
+    assert browser.find_element("css selector", f'tr[data-plan="{PLAN}"]').get_attribute("data-reviewed") == "1"
 
     server["proc"].kill()                                       # killed, not stopped: the decisions stay
     server["proc"].wait(timeout=20)
@@ -149,3 +158,39 @@ def test_browser_review_changes_coverage(server, browser):
 
     with ReviewStore(server["data"] / FILE) as store:
         assert sorted(d.action for d in store.current(PLAN).values()) == ["accept", "choose", "reject"]
+
+
+@pytest.fixture(scope="module")
+def fixture_server(tmp_path_factory):
+    """`plan-align serve` over our own small corpus, with one decision already made in Xã An Phú: task
+    II.1.b2, whose exact repeat is Xã Thử Nghiệm's I.1.b2, serves II.1.b."""
+    from align.corpus import Corpus
+    from align.reviews import FILE, ReviewStore
+    from tests.web.conftest import write_corpus
+
+    needs_chromium()
+    work = tmp_path_factory.mktemp("browser-fixture")
+    corpus = write_corpus(work / "corpus")
+    (work / "data").mkdir()
+    with ReviewStore(work / "data" / FILE) as store:
+        text = next(t.text for t in Corpus(corpus).document("xa-an-phu").tasks if t.id == "II.1.b2")
+        store.decide("xa-an-phu", "II.1.b2", text, "ref-mini", "choose", "II.1.b", "Lan")
+    warm = STARTED_WITH if STARTED_WITH["PLAN_ALIGN_CACHE"] else None
+    proc, url = start_server(corpus, work / "data", free_port(), cache=warm, args=("--index-dir", str(work / "index")))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_browser_suggestion_taken_with_one_key(fixture_server, browser):
+    browser.get(f"{fixture_server}/plan/xa-thu-nghiem")
+    browser.find_element("id", "reviewer").send_keys("Người thử")
+    browser.find_element("tag name", "h1").click()
+    suggestion = browser.find_element("css selector", "#task-I\\.1\\.b2 .suggestion")
+    assert "Gợi ý: II.1.b — đã rà soát ở An Phú" in suggestion.text
+    assert suggestion.find_element("css selector", ".clause-text").text.strip()      # with the clause's text
+    keys(browser, "J")                                          # the second task, I.1.b2
+    keys(browser, "g")                                          # takes the suggestion
+    wait_for(browser, '#task-I\\.1\\.b2 .decision[data-action="choose"], '
+                      '#task-I\\.1\\.b2 .decision[data-action="accept"]')
+    assert "II.1.b" in browser.find_element("css selector", "#task-I\\.1\\.b2 .decision").text

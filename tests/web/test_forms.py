@@ -127,3 +127,19 @@ def test_upload_good_plan_added(tmp_path):
     assert "ok=1" in answer.headers["location"]
     manifest = json.loads((tmp_path / "corpus" / "manifest.json").read_text(encoding="utf-8"))
     assert "ke-hoach-xa-moi" in [d["id"] for d in manifest["documents"]]
+
+
+def test_decide_takes_the_pressed_button_of_a_block(client, api):
+    task, clause = first_task(api), api.corpus.document("ref-mini").clauses[1].id
+    answer = client.post(f"/plan/{SCRIPT_PLAN_ID}/decide", data={"task_id": task.id, "ref": "ref-mini",
+                         "act": f"reject {clause}", "clause_id": "", "reviewer": "Lan", "csrf": csrf_of(client)},
+                         headers={"Accept": "application/json"})
+    assert (answer.json()["action"], answer.json()["clause_id"]) == ("reject", clause)
+
+
+def test_decide_choose_button_takes_the_typed_clause(client, api):
+    task, clause = first_task(api), api.corpus.document("ref-mini").clauses[2].id
+    answer = client.post(f"/plan/{SCRIPT_PLAN_ID}/decide", data={"task_id": task.id, "ref": "ref-mini",
+                         "act": "choose", "clause_id": clause, "reviewer": "Lan", "csrf": csrf_of(client)},
+                         headers={"Accept": "application/json"})
+    assert (answer.json()["action"], answer.json()["clause_id"]) == ("choose", clause)

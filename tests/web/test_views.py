@@ -39,19 +39,77 @@ def test_review_page_shows_progress_and_proposals(client, api):
     assert page.text.count('class="proposal state-open"') >= tasks
 
 
-def test_review_page_marks_shared_terms(client):
-    assert "<mark>" in client.get("/plan/xa-an-phu").text
+def test_review_page_sends_each_clause_text_once(client, api):
+    page = client.get("/plan/xa-an-phu").text
+    texts = re.findall(r'<div class="clause-full" id="(c-[^"]+)"', page)
+    assert texts and len(texts) == len(set(texts))
+    proposed = re.findall(r'<li class="proposal [^"]+" data-clause="([^"]+)"', page)
+    assert len(proposed) > len(texts) and {f"c-ref-mini-{c}" for c in proposed} == set(texts)
+    assert re.search(r'data-terms="[^"|]+', page)          # the terms the script marks in each text
+
+
+def test_review_page_shows_suggestion_from_reviewed_near_repeat(client, api):
+    decide(client, "xa-an-phu", "II.1.b2", "choose", "II.1.b")        # its exact repeat is xa-thu-nghiem I.1.b2
+    page = client.get(f"/plan/{SCRIPT_PLAN_ID}").text
+    assert "Gợi ý: II.1.b — đã rà soát ở" in page
+    assert re.search(r'<button name="act" value="(accept|choose) II.1.b" class="take">Nhận gợi ý</button>', page)
+    assert 'id="c-ref-mini-II.1.b"' in page                            # with the clause's text
+
+
+def test_review_page_suggestion_gone_once_taken(client, api):
+    decide(client, "xa-an-phu", "II.1.b2", "choose", "II.1.b")
+    take = re.search(r'<button name="act" value="([^"]+)" class="take">', client.get(f"/plan/{SCRIPT_PLAN_ID}").text)
+    answer = client.post(f"/plan/{SCRIPT_PLAN_ID}/decide", data={"task_id": "I.1.b2", "ref": "ref-mini",
+                         "act": take.group(1), "reviewer": "Lan", "csrf": csrf_of(client)},
+                         headers={"Accept": "application/json"})
+    assert answer.json()["clause_id"] == "II.1.b"
+    assert 'class="take"' not in client.get(f"/plan/{SCRIPT_PLAN_ID}").text
+
+
+def test_coverage_page_reasons_in_vietnamese_with_decimal_comma(client):
+    page = client.get("/plan/xa-an-phu/coverage").text
+    reasons = re.findall(r'<p class="reason">([^<]+)</p>', page)
+    assert reasons and any(re.search(r"xác suất \d,\d\d", r) for r in reasons)
+    assert not any("probability" in r or re.search(r"\d\.\d", r) for r in reasons)
+    assert re.search(r'<td class="num">\d,\d\d</td>', page)
+
+
+def test_coverage_page_reasons_in_english_with_lang_en(api):
+    page = make_client(api, lang="en").get("/plan/xa-an-phu/coverage").text
+    assert re.search(r'<p class="reason">[^<]*probability \d\.\d\d', page)
+
+
+def test_corpus_heatmap_reflects_review_decisions(client, api):
+    def row(page):
+        return re.search(rf'<tr class="[^"]*" data-plan="{SCRIPT_PLAN_ID}" data-reviewed="(\d)">(.*?)</tr>', page, re.S)
+
+    before = row(client.get("/").text)
+    decide(client, SCRIPT_PLAN_ID, "I.2.b1", "choose", "II.4.a")       # item II.4: nothing of this plan before
+    after = row(client.get("/").text)
+    assert before.group(1) == "0" and after.group(1) == "1" and "✓ đã rà soát" in after.group(2)
+    assert re.findall(r'>(\d)/1<', before.group(2))[-2:] != re.findall(r'>(\d)/1<', after.group(2))[-2:]
 
 
 def test_coverage_page_shows_reviewed_decision(client, api):
     task = first_task(api)
     clause = api.corpus.document("ref-mini").clauses[-1].id
+    assert f'id="clause-{clause}" class="row-gap"' in client.get(f"/plan/{SCRIPT_PLAN_ID}/coverage").text
     client.post(f"/plan/{SCRIPT_PLAN_ID}/decide", data={"task_id": task.id, "ref": "ref-mini", "action": "choose",
                                                      "clause_id": clause, "reviewer": "Lan",
                                                      "csrf": csrf_of(client)})
     row = re.search(rf'<tr id="clause-{re.escape(clause)}" class="([^"]+)"', client.get(
         f"/plan/{SCRIPT_PLAN_ID}/coverage").text)
     assert "reviewed" in row.group(1) and "row-covered" in row.group(1)
+
+
+def test_duplicates_page_reasons_in_vietnamese(client):
+    page = client.get("/plan/xa-an-phu/duplicates").text
+    assert '<p class="reason">trùng nguyên văn</p>' in page
+
+
+def decide(client, plan, task_id, action, clause, ref="ref-mini"):
+    return client.post(f"/plan/{plan}/decide", data={"task_id": task_id, "ref": ref, "action": action,
+                                                     "clause_id": clause, "reviewer": "Lan", "csrf": csrf_of(client)})
 
 
 def test_search_commune_without_diacritics(client):

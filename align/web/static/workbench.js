@@ -18,23 +18,61 @@
     if (line) { line.textContent = text; }
   }
 
-  // Send a form (with the button's name/value) as the page's script does: JSON back, nothing reloaded.
-  function send(form, action) {
+  // Send a block's form with the pressed button's value (`act`) as the page's script does: JSON back,
+  // nothing reloaded. `url`: another action than the form's (undo).
+  function send(form, act, url) {
     var data = new FormData(form);
-    if (action) { data.set("action", action); }
+    if (act) { data.set("act", act); }
     data.set("reviewer", reviewerName());
     if (!reviewerName()) {
       say(labels().missing || "");
       document.getElementById("reviewer").focus();
       return Promise.resolve(null);
     }
-    return fetch(form.getAttribute("action"), {method: "POST", body: data, headers: {"Accept": "application/json"},
-                               credentials: "same-origin"})
+    return fetch(url || form.getAttribute("action"), {method: "POST", body: data,
+                 headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (body) { return {ok: r.ok, body: body}; }); })
       .then(function (res) {
         if (!res.ok) { say(res.body.error || ""); return null; }
         return res.body;
       });
+  }
+
+  // -- clause texts: sent once at the end of the page, shown in every proposal with its terms marked --
+  function marked(text, terms) {
+    var words = terms.split("|").filter(function (w) { return w.trim(); })
+      .sort(function (a, b) { return b.length - a.length; })
+      .map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var out = document.createDocumentFragment();
+    if (!words.length) { out.appendChild(document.createTextNode(text)); return out; }
+    var re = new RegExp("(?<![\\p{L}\\p{N}_])(" + words.join("|") + ")(?![\\p{L}\\p{N}_])", "giu");
+    var at = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > at) { out.appendChild(document.createTextNode(text.slice(at, m.index))); }
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      out.appendChild(mark);
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) { out.appendChild(document.createTextNode(text.slice(at))); }
+    return out;
+  }
+
+  function fillTexts() {
+    document.querySelectorAll("p.clause-text").forEach(function (p) {
+      var holder = p.closest("[data-clause]");
+      var full = holder && document.getElementById("c-" + p.closest("form.ref").dataset.ref + "-" + holder.dataset.clause);
+      if (!full) { return; }
+      var li = p.closest("li.proposal");
+      var heading = document.createElement("p");
+      heading.className = "clause-heading";
+      heading.textContent = full.querySelector(".clause-heading").lastChild.textContent.trim();
+      p.parentNode.insertBefore(heading, p);
+      p.textContent = "";
+      p.appendChild(marked(full.querySelector(".clause-body").textContent, li ? li.dataset.terms || "" : ""));
+    });
+    var appendix = document.getElementById("clause-texts");
+    if (appendix) { appendix.hidden = true; }
   }
 
   function showDecision(block, result) {
@@ -49,10 +87,10 @@
     });
     var badge = block.querySelector(".decision");
     badge.dataset.action = action || "";
-    badge.textContent = action ? (action === "none" ? block.querySelector("form.none button").textContent
+    badge.textContent = action ? (action === "none" ? block.querySelector("button.none").textContent
                                   : (L[action] || action) + " " + (result.clause_id || "")) + " · " + (L.saved || "")
                                : "";
-    block.querySelector("form.undo button").disabled = !action;
+    block.querySelector("button.undo").disabled = !action;
     var task = block.closest("section.task");
     var any = Array.prototype.some.call(task.querySelectorAll(".decision"), function (d) { return d.dataset.action; });
     task.classList.toggle("reviewed", any);
@@ -63,16 +101,16 @@
     }
   }
 
-  function decide(form, action) {
-    var block = form.closest("div.ref");
-    return send(form, action).then(function (result) {
+  function decide(form, act) {
+    var action = act.split(" ")[0];
+    return send(form, act).then(function (result) {
       if (!result) { return; }
-      if (action === "choose" && !block.querySelector('li.proposal[data-clause="' + CSS.escape(result.clause_id) + '"]')) {
+      if (action === "choose" && !form.querySelector('li.proposal[data-clause="' + CSS.escape(result.clause_id) + '"]')) {
         window.location.hash = "task-" + result.task_id;   // a clause that was not proposed: the page
         window.location.reload();                           // shows it with its text, back at this task
         return;
       }
-      showDecision(block, result);
+      showDecision(form, result);
       say(result.task_id + ": " + (labels()[result.action] || "") + " " + (result.clause_id || ""));
     });
   }
@@ -105,7 +143,7 @@
   function pick(input, clauseId) {
     input.value = clauseId;
     input.closest("form").querySelector("ul.results").innerHTML = "";
-    decide(input.closest("form"), "choose");
+    decide(input.closest("form"), "choose " + clauseId);
   }
 
   // -- focus and keys -------------------------------------------------------------------------
@@ -149,16 +187,18 @@
     }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     var li = current();
-    var block = li ? li.closest("div.ref") : null;
+    var block = li ? li.closest("form.ref") : null;
+    var take = block ? block.querySelector("button.take") : null;
     switch (ev.key) {
       case "j": focusOn(at + 1); break;
       case "k": focusOn(at - 1); break;
       case "J": taskStep(1); break;
       case "K": taskStep(-1); break;
-      case "a": if (li) { decide(li.querySelector("form.act"), "accept"); } break;
-      case "r": if (li) { decide(li.querySelector("form.act"), "reject"); } break;
-      case "n": if (block) { decide(block.querySelector("form.none"), "none"); } break;
-      case "u": if (block) { undo(block.querySelector("form.undo")); } break;
+      case "a": if (li) { decide(block, "accept " + li.dataset.clause); } break;
+      case "r": if (li) { decide(block, "reject " + li.dataset.clause); } break;
+      case "n": if (block) { decide(block, "none"); } break;
+      case "g": if (take) { decide(block, take.value); } break;
+      case "u": if (block) { undo(block); } break;
       case "/": if (block) { block.querySelector("input.clause-search").focus(); } break;
       default: return;
     }
@@ -166,33 +206,32 @@
   }
 
   function undo(form) {
-    var block = form.closest("div.ref");
-    send(form, null).then(function (result) { if (result) { showDecision(block, result); } });
+    var button = form.querySelector("button.undo");
+    send(form, null, button.getAttribute("formaction")).then(function (result) {
+      if (result) { showDecision(form, result); }
+    });
+  }
+
+  function choose(form) {
+    var input = form.querySelector("input.clause-search");
+    var first = form.querySelector("ul.results button.result");
+    if (first && input.value.trim() !== first.dataset.clause) { pick(input, first.dataset.clause); }
+    else if (input.value.trim()) { decide(form, "choose " + input.value.trim()); }
   }
 
   function wire() {
+    fillTexts();
     items = Array.prototype.slice.call(document.querySelectorAll("li.proposal"));
-    document.querySelectorAll("form.act").forEach(function (form) {
-      form.addEventListener("submit", function (ev) {
-        ev.preventDefault();
-        var action = ev.submitter ? ev.submitter.value : "accept";
-        items.indexOf(form.closest("li")) >= 0 && focusOn(items.indexOf(form.closest("li")));
-        decide(form, action);
-      });
-    });
-    document.querySelectorAll("form.none").forEach(function (form) {
-      form.addEventListener("submit", function (ev) { ev.preventDefault(); decide(form, "none"); });
-    });
-    document.querySelectorAll("form.undo").forEach(function (form) {
-      form.addEventListener("submit", function (ev) { ev.preventDefault(); undo(form); });
-    });
-    document.querySelectorAll("form.choose").forEach(function (form) {
+    document.querySelectorAll("form.ref").forEach(function (form) {
       var input = form.querySelector("input.clause-search");
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        var first = form.querySelector("ul.results button.result");
-        if (first && input.value.trim() !== first.dataset.clause) { pick(input, first.dataset.clause); }
-        else if (input.value.trim()) { decide(form, "choose"); }
+        var act = ev.submitter ? ev.submitter.value : "choose";
+        var li = ev.submitter ? ev.submitter.closest("li.proposal") : null;
+        if (li && items.indexOf(li) >= 0) { focusOn(items.indexOf(li)); }
+        if (act === "undo") { undo(form); }
+        else if (act === "choose") { choose(form); }
+        else { decide(form, act); }
       });
       input.addEventListener("input", function () {
         clearTimeout(timer);
