@@ -213,10 +213,11 @@ def paired(specs: list[str], corpus, resamples: int = 5000) -> list[dict]:
     """B minus A, per labelled task: what the MRR rule of an engine change is judged on."""
     import numpy as np
 
-    from align.evaluate import LABELS_PATH, best_threshold, collect_samples, loco_scores, ranking_metrics, read_labels
+    from align.evaluate import LABELS_FILE, best_threshold, collect_samples, loco_scores, ranking_metrics, read_labels
+    from align.paths import eval_dir
     from align.session import Session
 
-    labels = read_labels(LABELS_PATH)
+    labels = read_labels(eval_dir() / LABELS_FILE)
     ranks, thresholds = {}, {}
     for spec in specs:
         session = Session(corpus.root, model=spec, progress=False)
