@@ -48,3 +48,11 @@ def test_encode_tells_the_caller_of_each_batch():
     done: list[int] = []
     LengthEmbedder().encode(["a", "b", "c"], advance=done.append)
     assert done == [2, 1]
+
+
+def test_encode_with_several_workers_keeps_the_callers_order():
+    texts = ["a" * n for n in (9, 1, 8, 2, 7, 3, 5)]
+    serial, parallel = LengthEmbedder(), LengthEmbedder()
+    parallel.workers = 3
+    assert np.array_equal(parallel.encode(texts), serial.encode(texts))
+    assert sorted(map(tuple, parallel.batches)) == sorted(map(tuple, serial.batches))
