@@ -26,6 +26,8 @@ class Embedder(ABC):
     dim: int
     engine: str = ""
     batch_size: int = 32
+    batch_tokens: int | None = None  # padded size (texts x longest) a batch may reach; None: no bound
+    workers: int = 1  # batches run at once (a backend whose calls release the GIL and run on one thread each)
 
     @abstractmethod
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
@@ -37,7 +39,10 @@ class Embedder(ABC):
 
         Texts are batched by length, so a batch pads its short texts to a similar length
         instead of to the longest text of the call (4x the throughput on the corpus's mix of
-        short tasks and long clauses, bench/RESULTS.md).
+        short tasks and long clauses, bench/RESULTS.md). A backend that knows the model's
+        lengths (tokens) measures with them (`_prepare`) and bounds a batch's padded size
+        (`batch_tokens`): long texts then go in small batches, and padding costs little.
+        With `workers` > 1, that many batches run at once, each on one thread.
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -45,18 +50,24 @@ class Embedder(ABC):
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         from align.progress import progress_bar
 
+        items, lengths = self._prepare(texts, kind)
+        groups = list(batches(lengths, self.batch_size, self.batch_tokens))
         with progress_bar(total=len(texts), label=f"Embedding ({self.model_id})", enabled=progress) as bar:
-            for rows in _batches(length_order(texts), self.batch_size):
-                out[rows] = self._encode_batch([texts[i] for i in rows], kind)
+            for rows, vectors in zip(groups, _mapped(lambda rows: self._encode_items([items[i] for i in rows], kind),
+                                                     groups, self.workers)):
+                out[rows] = vectors
                 bar.advance(len(rows))
                 if advance is not None:
                     advance(len(rows))
         return l2_normalise(out)
 
+    def _prepare(self, texts: list[str], kind: str) -> tuple[list, np.ndarray]:
+        """What batches are made of (here the texts) and the length of each, to order them by."""
+        return texts, np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
 
-def length_order(texts: Sequence[str]) -> np.ndarray:
-    """Positions of `texts` from shortest to longest (stable: equal lengths keep their order)."""
-    return np.argsort(np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)), kind="stable")
+    def _encode_items(self, items: list, kind: str) -> np.ndarray:
+        """Encode one batch of what `_prepare` made."""
+        return self._encode_batch(items, kind)
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:
@@ -65,6 +76,27 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
     return (vectors / norms).astype(np.float32, copy=False)
 
 
-def _batches(order: np.ndarray, size: int) -> Iterator[np.ndarray]:
-    for start in range(0, len(order), size):
-        yield order[start:start + size]
+def _mapped(function: Callable, groups: list, workers: int) -> Iterator:
+    """`function` of each group, in order; with several workers, that many at once on threads."""
+    if workers <= 1 or len(groups) <= 1:
+        return map(function, groups)
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ordered() -> Iterator:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(function, groups)
+    return ordered()
+
+
+def batches(lengths: np.ndarray, size: int, padded: int | None = None) -> Iterator[np.ndarray]:
+    """Positions by increasing length (stable: equal lengths keep their order), in batches of at most `size` whose padded size (count x
+    longest) stays within `padded` (a longer text than `padded` goes alone)."""
+    order = np.argsort(np.asarray(lengths), kind="stable")
+    batch: list[int] = []
+    for position in order.tolist():
+        if batch and (len(batch) >= size or (padded is not None and (len(batch) + 1) * lengths[position] > padded)):
+            yield np.array(batch, dtype=np.int64)
+            batch = []
+        batch.append(position)
+    if batch:
+        yield np.array(batch, dtype=np.int64)

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from align.embed.base import batches
 from align.embed.onnx_runtime import OnnxEmbedder
 from align.errors import ModelError
 
@@ -44,3 +45,11 @@ def test_onnx_embedder_broken_model_file_is_a_model_error(e5, tmp_path):
     (broken / "model.onnx").write_bytes(b"not a model")
     with pytest.raises(ModelError, match="cannot load the ONNX model"):
         OnnxEmbedder(broken)
+
+
+def test_onnx_embedder_batches_by_token_count_within_the_bound(e5):
+    tokens, lengths = e5._prepare(TEXTS * 20, "passage")
+    assert lengths.tolist() == [len(t) for t in tokens]
+    for rows in batches(lengths, e5.batch_size, e5.batch_tokens):
+        assert len(rows) == 1 or len(rows) * lengths[rows].max() <= e5.batch_tokens
+
