@@ -1,0 +1,139 @@
+"""Lines of a normalised text -> line blocks: the one pass both structural readers start from.
+
+Plans (align/parse/structure.py) and references (align/parse/reference_scan.py) read the same
+Word exports, where one paragraph is one line, except that a page break or a hard wrap cuts a
+sentence in two. This module decides, once for both, which lines make one block: a run of
+table lines (blank lines between them included), or a line with the lines that carry it on.
+
+A line carries on the block above it only when both readings agree it is a broken sentence:
+the block so far does not end a sentence, a title (":"), a heading (Markdown #, a bold line, an
+all-caps line other than a bullet), an appendix mark or a closing formula; and the line starts
+in lower case with no marker (no bullet, no "a)", no "phụ lục ...", "nơi nhận", "trên đây là").
+Horizontal rules ("---", "***") are blocks of their own, flagged `rule`, never continued.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from align.parse.tables import is_table_line
+from align.text.normalize import strip_emphasis
+
+END_PUNCT = ".;!?"
+END_WORDS = ("nơi nhận", "trên đây là")   # recipients list; the closing formula of a plan
+SIGNATURE = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_]|(?:T/M|K/T)\s|\[?đã ký\]?$)")
+APPENDIX_MARK = re.compile(r"^phụ lục(?:\s+(?:số\s+)?(?P<tok>[ivx]+|\d+))?\b", re.I)
+APPENDIX_MAX_WORDS = 8
+MD_HEADING = re.compile(r"^#{1,6}\s+")
+BOLD_LINE = re.compile(r"^(\*\*|__).+(\*\*|__)$")
+_STRONG_LINE = re.compile(r"^\*{2,3}([^*].*?)\*{2,3}$")
+_RULE = re.compile(r"^[-*_=\s]*$")
+_BULLET = re.compile(r"^[-+*]\s*[^\s\-+*]")
+_LETTER = re.compile(r"^[a-zđ]\s*\)\s*\S")
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    """A line with its continuations, a run of table lines, or a horizontal rule."""
+
+    first: int                                 # 1-based source lines, inclusive
+    last: int
+    lines: tuple[str, ...] = ()                # stripped text lines: the first, then its continuations
+    rows: tuple[tuple[int, str], ...] = ()     # table: (line number, line as printed), blanks left out
+    rule: bool = False
+
+    @property
+    def table(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def text(self) -> str:
+        """The text lines joined by spaces (Markdown marks kept)."""
+        return " ".join(self.lines)
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip(" *_\"')").endswith(tuple(END_PUNCT))
+
+
+def plain(line: str) -> str:
+    """A stripped line without its Markdown heading mark and emphasis."""
+    return strip_emphasis(MD_HEADING.sub("", line.strip())).strip()
+
+
+def is_caps(text: str) -> bool:
+    """An all-caps line (at least four letters): typeset as a heading."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+
+
+def is_stop(text: str) -> bool:
+    """"Nơi nhận", the closing formula or a signature line: the body of the document is over."""
+    return text.lower().startswith(END_WORDS) or bool(SIGNATURE.match(text))
+
+
+def appendix_mark(text: str) -> re.Match | None:
+    """A short "PHỤ LỤC II ..." line (its numeral in group "tok"), else None."""
+    match = APPENDIX_MARK.match(text)
+    return match if match and len(text.split()) <= APPENDIX_MAX_WORDS else None
+
+
+def _is_mark(text: str) -> bool:
+    return is_stop(text) or appendix_mark(text) is not None
+
+
+def _open(block: list[str]) -> bool:
+    """Whether a block of text lines may go on: not a sentence, title, heading or mark."""
+    first, joined = block[0], " ".join(block)
+    if _RULE.match(first) or first.startswith("#") or BOLD_LINE.match(first) or _STRONG_LINE.match(joined):
+        return False
+    if ends_sentence(joined) or joined.endswith(":"):
+        return False
+    head = plain(first)
+    return not _is_mark(head) and (not is_caps(head) or bool(_BULLET.match(head)))
+
+
+def _continuation(line: str) -> bool:
+    """Whether a line reads as the rest of a sentence: lower-case start, no marker."""
+    s = line.strip()
+    if not s or is_table_line(line) or not (s[0].isalpha() and s[0].islower()):
+        return False
+    return not (_LETTER.match(s) or _is_mark(plain(s)))
+
+
+def _next_filled(lines: list[str], k: int) -> int:
+    while k < len(lines) and not lines[k].strip():
+        k += 1
+    return k
+
+
+def _table_run(lines: list[str], i: int) -> LineBlock:
+    rows, j = [(i + 1, lines[i])], i
+    k = _next_filled(lines, i + 1)
+    while k < len(lines) and is_table_line(lines[k]):
+        rows.append((k + 1, lines[k]))
+        j, k = k, _next_filled(lines, k + 1)
+    return LineBlock(i + 1, j + 1, rows=tuple(rows))
+
+
+def _text_run(lines: list[str], i: int) -> LineBlock:
+    block, j = [lines[i].strip()], i
+    while _open(block):
+        k = _next_filled(lines, j + 1)
+        if k >= len(lines) or not _continuation(lines[k]):
+            break
+        block.append(lines[k].strip())
+        j = k
+    return LineBlock(i + 1, j + 1, tuple(block), rule=bool(_RULE.match(block[0])))
+
+
+def line_blocks(text: str) -> list[LineBlock]:
+    """The line blocks of a normalised text, in order; blank lines belong to none."""
+    lines = text.split("\n")
+    out: list[LineBlock] = []
+    i = _next_filled(lines, 0)
+    while i < len(lines):
+        block = _table_run(lines, i) if is_table_line(lines[i]) else _text_run(lines, i)
+        out.append(block)
+        i = _next_filled(lines, block.last)
+    return out
