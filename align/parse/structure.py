@@ -10,8 +10,8 @@ A numbered line is a heading only when it reads like one: no sentence-final punc
 at most HEADING_MAX_WORDS words, and body text (not a sibling item) follows it;
 "1.1. UBND xã ban hành ... ." under "1. Công tác lãnh đạo" is a body point.
 
-Lines broken in mid-sentence by a page break (the line does not end with punctuation and
-the next text line starts lower-case) are joined first. Block fields:
+Lines broken in mid-sentence by a page break are joined first, by the line pass references
+share (align/parse/lines.py). Block fields:
 - headings: style, number (as printed), title (without number), role
   (preamble | part | appendix | recipients | section), appendix (its number, appendix headings)
 - bullets: marker; numbered body points: number; preamble/signature blocks: role
@@ -24,7 +24,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from align.parse.tables import GROUP_ROW, is_table_line, parse_table
+from align.parse.lines import ends_sentence, line_blocks
+from align.parse.tables import GROUP_ROW, parse_table
 from align.text.normalize import clean_text, fold
 from align.types import BULLET, HEADING, PARAGRAPH, ROW, Block
 
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 HEADING_MAX_WORDS = 30
 DASH_HEADING_MAX_WORDS = 20
-END_PUNCT = ".;!?"
 PART_STYLES = ("part", "appendix", "recipients")
 
 _MD = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -63,10 +63,6 @@ def roman_value(numeral: str) -> int:
     return total
 
 
-def ends_sentence(text: str) -> bool:
-    return text.rstrip(" *_\"')").endswith(tuple(END_PUNCT))
-
-
 def _is_caps(text: str) -> bool:
     s = _TRAILING_PAREN.sub("", text.replace("*", ""))
     letters = [c for c in s if c.isalpha()]
@@ -92,50 +88,15 @@ class _Unit:
     raw: list[str] = field(default_factory=list)
 
 
-def _plain_start(line: str) -> bool:
-    s = line.strip()
-    if not s or is_table_line(line) or s.startswith(("#", "*", "|")) or _BULLET.match(s):
-        return False
-    return s[0].isalpha() and s[0].islower() and _numbered(s) is None
-
-
-def _joinable(line: str) -> bool:
-    s = line.strip()
-    return not (s.startswith("#") or _BOLD_LINE.match(s) or ends_sentence(s) or s.endswith(":"))
-
-
 def _units(lines: list[str], raw: list[str] | None) -> list[_Unit]:
-    units: list[_Unit] = []
-    i, n = 0, len(lines)
-    while i < n:
-        if not lines[i].strip():
-            i += 1
-            continue
-        if is_table_line(lines[i]):
-            j = i
-            while True:
-                k = j + 1
-                while k < n and not lines[k].strip():
-                    k += 1
-                if k < n and is_table_line(lines[k]):
-                    j = k
-                else:
-                    break
-            units.append(_Unit("", i + 1, j + 1, lines[i:j + 1],
-                               raw[i:j + 1] if raw else []))
-            i = j + 1
-            continue
-        text, j = lines[i].strip(), i
-        while _joinable(text):
-            k = j + 1
-            while k < n and not lines[k].strip():
-                k += 1
-            if k < n and _plain_start(lines[k]):
-                text, j = f"{text} {lines[k].strip()}", k
-            else:
-                break
-        units.append(_Unit(text, i + 1, j + 1))
-        i = j + 1
+    """The line blocks (align.parse.lines) of the text, with the lines of each table run."""
+    units = []
+    for block in line_blocks("\n".join(lines)):
+        if block.table:
+            span = slice(block.first - 1, block.last)
+            units.append(_Unit("", block.first, block.last, lines[span], raw[span] if raw else []))
+        else:
+            units.append(_Unit(block.text, block.first, block.last))
     return units
 
 
