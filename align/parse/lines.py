@@ -10,6 +10,11 @@ the block so far does not end a sentence, a title (":"), a heading (Markdown #, 
 all-caps line other than a bullet), an appendix mark or a closing formula; and the line starts
 in lower case with no marker (no bullet, no "a)", no "phụ lục ...", "nơi nhận", "trên đây là").
 Horizontal rules ("---", "***") are blocks of their own, flagged `rule`, never continued.
+
+Numbering marks are read by one grammar too (`read_marker`): roman "III." / "I-" / "I)",
+"Điều 2.", arabic "1." / "1)" / "1.2." / "1.2 ", lettered "a)", "(1)", and bullets "- " (or
+"-Text" typed without a space). Plans make headings of them by their style; references
+build clause ids from them (align/parse/reference_scan.py maps styles to block kinds).
 """
 from __future__ import annotations
 
@@ -28,8 +33,42 @@ MD_HEADING = re.compile(r"^#{1,6}\s+")
 BOLD_LINE = re.compile(r"^(\*\*|__).+(\*\*|__)$")
 _STRONG_LINE = re.compile(r"^\*{2,3}([^*].*?)\*{2,3}$")
 _RULE = re.compile(r"^[-*_=\s]*$")
-_BULLET = re.compile(r"^[-+*]\s*[^\s\-+*]")
-_LETTER = re.compile(r"^[a-zđ]\s*\)\s*\S")
+# Numbering marks, one grammar for plans and references: (style, pattern with groups
+# 1 = the mark as printed, 2 = its number, 3 = the text after it). Tried in order.
+_MARKS = (
+    ("roman", re.compile(r"^(([IVXLC]+)\s*[.\-:)])\s*(?=\S)(.*)$")),
+    ("article", re.compile(r"^((Điều\s+\d+)\.?)\s*(.*)$")),
+    ("arabic", re.compile(r"^((\d{1,2}(?:\.\d{1,2})*)[.)])(?!\d)\s*(?=\S)(.*)$")),
+    ("arabic", re.compile(r"^((\d{1,2}(?:\.\d{1,2})+))\s+(\S.*)$")),
+    ("letter", re.compile(r"^(([a-zđ])\))\s*(?=\S)(.*)$")),
+    ("paren", re.compile(r"^(\((\d{1,2}|[a-zđ])\))\s*(?=\S)(.*)$")),
+    ("bullet", re.compile(r"^(([-+*]))\s+(\S.*)$")),
+    ("bullet", re.compile(r"^(([-+]))(?=[^\W\d_])(.*)$")),        # "-Tăng cường": no space typed
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The mark a line opens with: "III.", "1.2.", "a)", "(1)", "Điều 2.", "-"."""
+
+    style: str        # roman | article | arabic | letter | paren | bullet
+    number: str       # "III", "1.2", "a", "1", "Điều 2", "-"
+    printed: str      # the mark as printed, punctuation included
+    rest: str         # the text after it
+
+    @property
+    def depth(self) -> int:
+        """Parts of an arabic number ("1.2.3" -> 3); 1 for the other styles."""
+        return self.number.count(".") + 1 if self.style == "arabic" else 1
+
+
+def read_marker(text: str) -> Marker | None:
+    """The numbering mark or bullet a (stripped) line opens with, or None."""
+    for style, pattern in _MARKS:
+        match = pattern.match(text)
+        if match:
+            return Marker(style, match.group(2), match.group(1).strip(), match.group(3).strip())
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,6 +89,11 @@ class LineBlock:
     def text(self) -> str:
         """The text lines joined by spaces (Markdown marks kept)."""
         return " ".join(self.lines)
+
+    @property
+    def marker(self) -> Marker | None:
+        """The mark the first line opens with, once its Markdown heading mark and emphasis are off."""
+        return read_marker(plain(self.lines[0])) if self.lines else None
 
 
 def ends_sentence(text: str) -> bool:
@@ -90,7 +134,8 @@ def _open(block: list[str]) -> bool:
     if ends_sentence(joined) or joined.endswith(":"):
         return False
     head = plain(first)
-    return not _is_mark(head) and (not is_caps(head) or bool(_BULLET.match(head)))
+    marker = read_marker(head)
+    return not _is_mark(head) and (not is_caps(head) or (marker is not None and marker.style == "bullet"))
 
 
 def _continuation(line: str) -> bool:
@@ -98,7 +143,7 @@ def _continuation(line: str) -> bool:
     s = line.strip()
     if not s or is_table_line(line) or not (s[0].isalpha() and s[0].islower()):
         return False
-    return not (_LETTER.match(s) or _is_mark(plain(s)))
+    return read_marker(s) is None and not _is_mark(plain(s))
 
 
 def _next_filled(lines: list[str], k: int) -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from align.parse.lines import BOLD_LINE, MD_HEADING, LineBlock, appendix_mark, is_caps, is_stop, line_blocks, plain
+from align.parse.lines import (
+    BOLD_LINE, MD_HEADING, LineBlock, Marker, appendix_mark, is_caps, is_stop, line_blocks, plain,
+)
 from align.text.normalize import clean_text, plain_key as bare_key
 from align.types import BlockKind
 
@@ -27,17 +29,10 @@ APPENDIX = BlockKind.APPENDIX  # PHỤ LỤC I
 STOP = BlockKind.STOP          # closing formula, Nơi nhận, signature: the body is over
 
 POINT_LEVELS = {ROMAN: 1, ARABIC: 2, DOTTED: 3, LETTER: 4}
+_KINDS = {"roman": ROMAN, "letter": LETTER, "bullet": BULLET}
 
-_LETTER_START = r"[\"'(]?[^\W\d_]"
-_ROMAN = re.compile(rf"^(?P<tok>[IVX]{{1,6}})\s*[.\-:)]\s*(?P<rest>{_LETTER_START}.*)$")
-_DOTTED = re.compile(rf"^(?P<tok>\d{{1,2}}(?:\.\d{{1,2}})+)\.?\)?\s+(?P<rest>{_LETTER_START}.*)$")
-_ARABIC = re.compile(rf"^(?P<tok>\d{{1,2}})\s*[.)]\s*(?P<rest>{_LETTER_START}.*)$")
-_LETTER = re.compile(r"^(?P<tok>[a-zđ])\s*\)\s*(?P<rest>\S.*)$")
-_BULLET = re.compile(r"^[-+*]\s*(?P<rest>[^\s\-+*].*)$")
 _FOOTNOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 _TABLE_SEPARATOR = re.compile(r"^:?-{2,}:?$")
-_MARKERS = ((ROMAN, _ROMAN), (DOTTED, _DOTTED), (ARABIC, _ARABIC), (LETTER, _LETTER),
-            (BULLET, _BULLET))
 
 
 @dataclass(frozen=True)
@@ -88,9 +83,9 @@ def before_appendix(segments: list[Segment]) -> list[Segment]:
     return segments[:end]
 
 
-def _classify(line: str, number: int) -> Segment:
+def _classify(block: LineBlock) -> Segment:
     """The first line of a line block, read as a block of its own."""
-    stripped = line.strip()
+    stripped, number = block.lines[0], block.first
     styled = bool(MD_HEADING.match(stripped) or BOLD_LINE.match(stripped))
     text = plain(stripped)
     if is_stop(text):
@@ -99,19 +94,27 @@ def _classify(line: str, number: int) -> Segment:
     if appendix:
         return Segment(APPENDIX, text, number, number, token=(appendix.group("tok") or "").upper())
     caps = is_caps(text)
-    for kind, pattern in _MARKERS:
-        match = pattern.match(text)
-        if match:
-            return Segment(kind, match.group("rest").strip(), number, number,
-                         token=match.groupdict().get("tok") or "", styled=styled or caps)
-    return Segment(PARA, text, number, number, styled=styled or caps)
+    marker = block.marker
+    kind = _kind(marker) if marker else PARA
+    if kind == PARA:
+        return Segment(PARA, text, number, number, styled=styled or caps)
+    token = "" if kind == BULLET else marker.number
+    return Segment(kind, marker.rest, number, number, token=token, styled=styled or caps)
+
+
+def _kind(marker: Marker) -> str:
+    """A reference reads roman, arabic (dotted when it has parts), lettered points and
+    bullets; "(1)" and "Điều 2." marks are text of the paragraph."""
+    if marker.style == "arabic":
+        return DOTTED if marker.depth > 1 else ARABIC
+    return _KINDS.get(marker.style, PARA)
 
 
 def _segment(block: LineBlock) -> Segment:
     """A line block as a segment; continuation lines (align.parse.lines) extend its text."""
     if block.table:
         return Segment(TABLE, "", block.first, block.last, rows=block.rows)
-    segment = _classify(block.lines[0], block.first)
+    segment = _classify(block)
     rest = [plain(line) for line in block.lines[1:]]
     return replace(segment, text=" ".join([segment.text, *rest]), last=block.last) if rest else segment
 

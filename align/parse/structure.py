@@ -24,7 +24,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from align.parse.lines import ends_sentence, line_blocks
+from align.parse.lines import ends_sentence, line_blocks, read_marker
 from align.parse.tables import GROUP_ROW, parse_table
 from align.text.normalize import clean_text, fold
 from align.types import BULLET, HEADING, PARAGRAPH, ROW, Block
@@ -38,15 +38,6 @@ PART_STYLES = ("part", "appendix", "recipients")
 _MD = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LINE = re.compile(r"^\*{2,3}([^*].*?)\*{2,3}$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*].*?)\*\*\s*(\S.*)$")
-_BULLET = re.compile(r"^([-+*])\s+(\S.*)$")
-_MARKERS = (
-    ("roman", re.compile(r"^(([IVXLC]+)\s*[.\-:])\s*(?=\S)(.*)$")),
-    ("article", re.compile(r"^((Điều\s+\d+)\.?)\s*(.*)$")),
-    ("arabic", re.compile(r"^((\d{1,2}(?:\.\d{1,2})*)[.)])(?!\d)\s*(?=\S)(.*)$")),
-    ("arabic", re.compile(r"^((\d{1,2}(?:\.\d{1,2})+))\s+(\S.*)$")),
-    ("letter", re.compile(r"^(([a-zđ])\))\s*(?=\S)(.*)$")),
-    ("paren", re.compile(r"^(\((\d{1,2}|[a-zđ])\))\s*(?=\S)(.*)$")),
-)
 _APPENDIX_NUM = re.compile(r"^phụ lục\s+([ivxlc]+|\d+)\b")
 _RECIPIENTS = re.compile(r"^nơi nhận\s*:?$")
 _SIGNATURE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
@@ -113,15 +104,15 @@ class _Cand:
 
 
 def _numbered(text: str) -> tuple[str, str, str] | None:
-    """(style, printed marker, title) of a numbered line, or None."""
-    for style, rx in _MARKERS:
-        m = rx.match(text)
-        if m:
-            if style == "arabic":
-                depth = m.group(2).count(".") + 1
-                style = "arabic_paren" if m.group(1).endswith(")") else f"arabic{depth}"
-            return style, m.group(1).strip(), m.group(3).strip()
-    return None
+    """(style, printed marker, title) of a numbered line (align.parse.lines.read_marker), or None.
+    Arabic numbers are styled by their depth ("arabic2" for 1.2.) or "arabic_paren" for 1)."""
+    marker = read_marker(text)
+    if marker is None or marker.style == "bullet":
+        return None
+    style = marker.style
+    if style == "arabic":
+        style = "arabic_paren" if marker.printed.endswith(")") else f"arabic{marker.depth}"
+    return style, marker.printed, marker.rest
 
 
 def _special(text: str) -> _Cand | None:
@@ -145,10 +136,10 @@ def _heading_cand(text: str, styled: str) -> _Cand:
 
 
 def _plain_cand(text: str) -> _Cand:
-    b = _BULLET.match(text)
-    if b:
-        body = clean_text(b.group(2))
-        return _Cand("bullet", body, title=body, marker=b.group(1))
+    b = read_marker(text)
+    if b and b.style == "bullet":
+        body = clean_text(b.rest)
+        return _Cand("bullet", body, title=body, marker=b.number)
     text = clean_text(text)
     num = _numbered(text)
     if num:

@@ -1,7 +1,7 @@
 """The shared line pass: which lines make one block for both structural readers."""
 from __future__ import annotations
 
-from align.parse.lines import line_blocks
+from align.parse.lines import Marker, line_blocks, read_marker
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -43,3 +43,25 @@ def test_line_blocks_table_run_spans_blank_lines():
 def test_line_blocks_rule_is_a_block_that_takes_no_continuation():
     blocks = line_blocks("---\nlàm A")
     assert [(b.first, b.last, b.rule) for b in blocks] == [(1, 1, True), (2, 2, False)]
+
+
+def test_read_marker_reads_each_numbering_style():
+    marks = [read_marker(t) for t in ("III. NHIỆM VỤ", "Điều 2. Hiệu lực", "1.2. Làm A", "b) Làm B",
+                                       "(1) Làm C", "- Làm D")]
+    assert [(m.style, m.number, m.printed, m.rest) for m in marks] == [
+        ("roman", "III", "III.", "NHIỆM VỤ"), ("article", "Điều 2", "Điều 2.", "Hiệu lực"),
+        ("arabic", "1.2", "1.2.", "Làm A"), ("letter", "b", "b)", "Làm B"), ("paren", "1", "(1)", "Làm C"),
+        ("bullet", "-", "-", "Làm D")]
+
+
+def test_read_marker_depth_counts_the_parts_of_an_arabic_number():
+    assert [read_marker(t).depth for t in ("1. A", "1.2 B", "3.1.4. C", "II. D")] == [1, 2, 3, 1]
+
+
+def test_read_marker_takes_a_dash_typed_without_a_space_as_a_bullet():
+    assert read_marker("-Tăng cường") == Marker("bullet", "-", "-", "Tăng cường")
+    assert read_marker("-5%") is None and read_marker("*nghiêng* chữ") is None
+
+
+def test_read_marker_is_none_for_a_number_inside_a_word_or_figure():
+    assert [read_marker(t) for t in ("12.5% dân số", "2026 năm", "1.2.3", "Làm A")] == [None] * 4

@@ -87,6 +87,11 @@ def test_parse_blocks_bullet_markers():
         ("Việc gạch ngang.", "-"), ("Việc chấm tròn.", "-"), ("Việc dấu cộng.", "+")]
 
 
+def test_parse_blocks_dash_typed_without_a_space_is_a_bullet():
+    out = [b for b in blocks(PREAMBLE + "I. NHIỆM VỤ\n\n-Việc gõ liền.") if b.kind == BULLET]
+    assert [(b.text, b.fields["marker"]) for b in out] == [("Việc gõ liền.", "-")]
+
+
 def test_parse_blocks_dash_line_over_plus_items_is_a_subheading():
     text = PREAMBLE + "I. MỤC TIÊU\n\n- Về hạ tầng số\n\n+ Phủ sóng 5G đạt 70%.\n\n+ Cáp quang tới 100% thôn."
     sub = find(text, "Về hạ tầng số")
