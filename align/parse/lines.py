@@ -30,8 +30,7 @@ SIGNATURE = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_]|(?:T/M|K/T)\s|\[?đ
 APPENDIX_MARK = re.compile(r"^phụ lục(?:\s+(?:số\s+)?(?P<tok>[ivx]+|\d+))?\b", re.I)
 APPENDIX_MAX_WORDS = 8
 MD_HEADING = re.compile(r"^#{1,6}\s+")
-BOLD_LINE = re.compile(r"^(\*\*|__).+(\*\*|__)$")
-_STRONG_LINE = re.compile(r"^\*{2,3}([^*].*?)\*{2,3}$")
+_BOLD_LINE = re.compile(r"^(?:\*{2,3}|__)([^*].*?)(?:\*{2,3}|__)$")
 _RULE = re.compile(r"^[-*_=\s]*$")
 # Numbering marks, one grammar for plans and references: (style, pattern with groups
 # 1 = the mark as printed, 2 = its number, 3 = the text after it). Tried in order.
@@ -96,6 +95,13 @@ class LineBlock:
         return read_marker(plain(self.lines[0])) if self.lines else None
 
 
+def bold_text(line: str) -> str | None:
+    """The text of a line typeset wholly in bold ("**...**", "__...__"), else None (also for a
+    line with several bold runs, "**a** và **b**")."""
+    match = _BOLD_LINE.match(line)
+    return match.group(1) if match and "**" not in match.group(1) else None
+
+
 def ends_sentence(text: str) -> bool:
     return text.rstrip(" *_\"')").endswith(tuple(END_PUNCT))
 
@@ -129,7 +135,7 @@ def _is_mark(text: str) -> bool:
 def _open(block: list[str]) -> bool:
     """Whether a block of text lines may go on: not a sentence, title, heading or mark."""
     first, joined = block[0], " ".join(block)
-    if _RULE.match(first) or first.startswith("#") or BOLD_LINE.match(first) or _STRONG_LINE.match(joined):
+    if _RULE.match(first) or first.startswith("#") or bold_text(first) is not None or bold_text(joined) is not None:
         return False
     if ends_sentence(joined) or joined.endswith(":"):
         return False

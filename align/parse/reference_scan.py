@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from align.parse.lines import (
-    BOLD_LINE, MD_HEADING, LineBlock, Marker, appendix_mark, is_caps, is_stop, line_blocks, plain,
+    MD_HEADING, LineBlock, Marker, appendix_mark, bold_text, is_caps, is_stop, line_blocks, plain,
 )
 from align.text.normalize import clean_text, plain_key as bare_key
 from align.types import BlockKind
@@ -86,7 +86,7 @@ def before_appendix(segments: list[Segment]) -> list[Segment]:
 def _classify(block: LineBlock) -> Segment:
     """The first line of a line block, read as a block of its own."""
     stripped, number = block.lines[0], block.first
-    styled = bool(MD_HEADING.match(stripped) or BOLD_LINE.match(stripped))
+    styled = bool(MD_HEADING.match(stripped)) or bold_text(stripped) is not None
     text = plain(stripped)
     if is_stop(text):
         return Segment(STOP, text, number, number)

@@ -24,7 +24,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from align.parse.lines import ends_sentence, line_blocks, read_marker
+from align.parse.lines import SIGNATURE, bold_text, ends_sentence, line_blocks, read_marker
 from align.parse.tables import GROUP_ROW, parse_table
 from align.text.normalize import clean_text, fold
 from align.types import BULLET, HEADING, PARAGRAPH, ROW, Block
@@ -36,11 +36,9 @@ DASH_HEADING_MAX_WORDS = 20
 PART_STYLES = ("part", "appendix", "recipients")
 
 _MD = re.compile(r"^(#{1,6})\s+(.*)$")
-_BOLD_LINE = re.compile(r"^\*{2,3}([^*].*?)\*{2,3}$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*].*?)\*\*\s*(\S.*)$")
 _APPENDIX_NUM = re.compile(r"^phụ lục\s+([ivxlc]+|\d+)\b")
 _RECIPIENTS = re.compile(r"^nơi nhận\s*:?$")
-_SIGNATURE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 _SIGNER = re.compile(r"^(PHÓ\s+)?(CHỦ TỊCH|TRƯỞNG BAN|THỦ TƯỚNG|BÍ THƯ|TỔNG BÍ THƯ|GIÁM ĐỐC)\b")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -151,10 +149,10 @@ def _classify(unit: _Unit) -> _Cand:
     if unit.table:
         return _Cand("table", "", unit=unit)
     s = unit.text
-    md, whole, lead = _MD.match(s), _BOLD_LINE.match(s), _BOLD_LEAD.match(s)
+    md, whole, lead = _MD.match(s), bold_text(s), _BOLD_LEAD.match(s)
     if md:
         cand = _heading_cand(clean_text(md.group(2)), f"md{len(md.group(1))}")
-    elif whole and "**" not in whole.group(1):
+    elif whole is not None:
         inner = clean_text(s)
         sentence = len(inner.split()) > HEADING_MAX_WORDS or ends_sentence(inner)
         cand = _Cand("para", inner, title=inner) if sentence and not _numbered(inner) \
@@ -226,7 +224,7 @@ class _Builder:
         if c.kind == "table" or not text:
             self.signing = False
             return False
-        if _SIGNATURE.match(text):
+        if SIGNATURE.match(text):
             self.signing = True
             return True
         if self.signing and c.kind not in ("appendix", "numbered") and (

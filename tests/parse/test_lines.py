@@ -1,7 +1,7 @@
 """The shared line pass: which lines make one block for both structural readers."""
 from __future__ import annotations
 
-from align.parse.lines import Marker, line_blocks, read_marker
+from align.parse.lines import Marker, bold_text, line_blocks, read_marker
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -65,3 +65,8 @@ def test_read_marker_takes_a_dash_typed_without_a_space_as_a_bullet():
 
 def test_read_marker_is_none_for_a_number_inside_a_word_or_figure():
     assert [read_marker(t) for t in ("12.5% dân số", "2026 năm", "1.2.3", "Làm A")] == [None] * 4
+
+
+def test_bold_text_is_the_text_of_a_wholly_bold_line_only():
+    assert [bold_text(t) for t in ("**II. NHIỆM VỤ**", "__Ghi chú__", "**a** và **b**", "Làm **A**")] == [
+        "II. NHIỆM VỤ", "Ghi chú", None, None]

@@ -167,6 +167,11 @@ def test_parse_blocks_recipients_and_signature():
     assert [b.fields.get("role") for b in out[-3:]] == ["signature"] * 3
 
 
+def test_parse_blocks_signature_written_t_slash_m_is_a_signature():
+    text = PREAMBLE + "I. NHIỆM VỤ\n\n- Làm A.\n\nT/M ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    assert [b.fields.get("role") for b in blocks(text)[-2:]] == ["signature"] * 2
+
+
 def test_parse_blocks_appendix_label_takes_title_line():
     text = PREAMBLE + "I. NHIỆM VỤ\n\n- Làm A.\n\nPhụ lục II\n\nDANH MỤC NHIỆM VỤ\n\nGhi chú kèm theo."
     appendix = find(text, "Phụ lục II")
