@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from align.parse.lines import (
     MD_HEADING, LineBlock, Marker, appendix_mark, bold_text, is_caps, is_stop, line_blocks, plain,
@@ -119,6 +120,11 @@ def _segment(block: LineBlock) -> Segment:
     return replace(segment, text=" ".join([segment.text, *rest]), last=block.last) if rest else segment
 
 
+def segments(blocks: Iterable[LineBlock]) -> list[Segment]:
+    """The segments of a document's line blocks, in order (horizontal rules left out)."""
+    return [_segment(block) for block in blocks if not block.rule]
+
+
 def scan(text: str) -> list[Segment]:
-    """The blocks of a normalised document, in order (horizontal rules left out)."""
-    return [_segment(block) for block in line_blocks(text) if not block.rule]
+    """The segments of a normalised document, in order."""
+    return segments(line_blocks(text))

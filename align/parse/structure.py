@@ -23,8 +23,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
-from align.parse.lines import SIGNATURE, bold_text, ends_sentence, line_blocks, read_marker
+from align.parse.lines import SIGNATURE, LineBlock, bold_text, ends_sentence, line_blocks, read_marker
 from align.parse.tables import GROUP_ROW, parse_table
 from align.text.normalize import clean_text, fold
 from align.types import BULLET, HEADING, PARAGRAPH, ROW, Block
@@ -77,10 +78,10 @@ class _Unit:
     raw: list[str] = field(default_factory=list)
 
 
-def _units(lines: list[str], raw: list[str] | None) -> list[_Unit]:
+def _units(lines: list[str], raw: list[str] | None, marked: Sequence[LineBlock]) -> list[_Unit]:
     """The line blocks (align.parse.lines) of the text, with the lines of each table run."""
     units = []
-    for block in line_blocks("\n".join(lines)):
+    for block in marked:
         if block.table:
             span = slice(block.first - 1, block.last)
             units.append(_Unit("", block.first, block.last, lines[span], raw[span] if raw else []))
@@ -320,10 +321,12 @@ class _Builder:
                 self.body(PARAGRAPH, c.text, lines)
 
 
-def parse_blocks(text: str, raw: str | None = None) -> tuple[Block, ...]:
+def parse_blocks(text: str, raw: str | None = None, marked: Sequence[LineBlock] | None = None
+                 ) -> tuple[Block, ...]:
     """The blocks of a normalised text, in order, ids b1, b2, ...
 
-    `raw` (same lines, before normalisation) lets bold `<b>` table rows be seen as group rows.
+    `raw` (same lines, before normalisation) lets bold `<b>` table rows be seen as group rows;
+    `marked`: the text's line blocks when the caller has them already (parse_document).
     """
     lines = text.split("\n")
     raw_lines = raw.split("\n") if raw is not None else None
@@ -331,5 +334,6 @@ def parse_blocks(text: str, raw: str | None = None) -> tuple[Block, ...]:
         log.warning("raw text has %d lines, text %d: ignoring raw", len(raw_lines), len(lines))
         raw_lines = None
     builder = _Builder()
-    builder.feed([_classify(u) for u in _units(lines, raw_lines)])
+    marked = line_blocks(text) if marked is None else marked
+    builder.feed([_classify(u) for u in _units(lines, raw_lines, marked)])
     return tuple(builder.blocks)

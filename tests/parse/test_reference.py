@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.parse.lines import line_blocks
 from align.parse.reference import detect_reference_scheme, parse_reference
 from align.parse.reference_scan import DOTTED, PARA, scan, title_like
 from align.text.normalize import normalize_text
@@ -317,6 +318,11 @@ def test_scan_joins_line_broken_by_page_break(fixtures_dir: Path) -> None:
 def test_scan_bold_unnumbered_line_is_styled_paragraph() -> None:
     (block,) = scan("**Nhóm nhiệm vụ trọng tâm**")
     assert (block.kind, block.styled, block.text) == (PARA, True, "Nhóm nhiệm vụ trọng tâm")
+
+
+def test_parse_reference_of_given_line_blocks_equals_its_own_reading(fixtures_dir: Path) -> None:
+    text = _fixture(fixtures_dir, "mini-programme.md")
+    assert parse_reference(text, "p", line_blocks(text)) == parse_reference(text, "p")
 
 
 def test_scan_reads_article_and_parenthesised_marks_as_paragraph_text() -> None:
