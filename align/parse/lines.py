@@ -29,7 +29,7 @@ END_WORDS = ("nơi nhận", "trên đây là")   # recipients list; the closing 
 SIGNATURE = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_]|(?:T/M|K/T)\s|\[?đã ký\]?$)")
 APPENDIX_MARK = re.compile(r"^phụ lục(?:\s+(?:số\s+)?(?P<tok>[ivx]+|\d+))?\b", re.I)
 APPENDIX_MAX_WORDS = 8
-MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LINE = re.compile(r"^(?:\*{2,3}|__)([^*].*?)(?:\*{2,3}|__)$")
 _RULE = re.compile(r"^[-*_=\s]*$")
 # Numbering marks, one grammar for plans and references: (style, pattern with groups
@@ -106,9 +106,17 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip(" *_\"')").endswith(tuple(END_PUNCT))
 
 
+def md_heading(line: str) -> tuple[int, str] | None:
+    """(depth, text) of a stripped Markdown heading line ("## II. NHIỆM VỤ" -> (2, "II. NHIỆM VỤ"))."""
+    match = _MD_HEADING.match(line)
+    return (len(match.group(1)), match.group(2)) if match else None
+
+
 def plain(line: str) -> str:
     """A stripped line without its Markdown heading mark and emphasis."""
-    return strip_emphasis(MD_HEADING.sub("", line.strip())).strip()
+    line = line.strip()
+    heading = md_heading(line)
+    return strip_emphasis(heading[1] if heading else line).strip()
 
 
 def is_caps(text: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from align.parse.lines import (
-    MD_HEADING, LineBlock, Marker, appendix_mark, bold_text, is_caps, is_stop, line_blocks, plain,
+    LineBlock, Marker, appendix_mark, bold_text, is_caps, is_stop, line_blocks, md_heading, plain,
 )
 from align.text.normalize import clean_text, plain_key as bare_key
 from align.types import BlockKind
@@ -87,7 +87,7 @@ def before_appendix(segments: list[Segment]) -> list[Segment]:
 def _classify(block: LineBlock) -> Segment:
     """The first line of a line block, read as a block of its own."""
     stripped, number = block.lines[0], block.first
-    styled = bool(MD_HEADING.match(stripped)) or bold_text(stripped) is not None
+    styled = md_heading(stripped) is not None or bold_text(stripped) is not None
     text = plain(stripped)
     if is_stop(text):
         return Segment(STOP, text, number, number)

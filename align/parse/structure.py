@@ -25,7 +25,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from align.parse.lines import SIGNATURE, LineBlock, bold_text, ends_sentence, line_blocks, read_marker
+from align.parse.lines import (
+    SIGNATURE, LineBlock, bold_text, ends_sentence, line_blocks, md_heading, read_marker,
+)
 from align.parse.tables import GROUP_ROW, parse_table
 from align.text.normalize import clean_text, fold
 from align.types import BULLET, HEADING, PARAGRAPH, ROW, Block
@@ -36,7 +38,6 @@ HEADING_MAX_WORDS = 30
 DASH_HEADING_MAX_WORDS = 20
 PART_STYLES = ("part", "appendix", "recipients")
 
-_MD = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*].*?)\*\*\s*(\S.*)$")
 _APPENDIX_NUM = re.compile(r"^phụ lục\s+([ivxlc]+|\d+)\b")
 _RECIPIENTS = re.compile(r"^nơi nhận\s*:?$")
@@ -150,9 +151,9 @@ def _classify(unit: _Unit) -> _Cand:
     if unit.table:
         return _Cand("table", "", unit=unit)
     s = unit.text
-    md, whole, lead = _MD.match(s), bold_text(s), _BOLD_LEAD.match(s)
+    md, whole, lead = md_heading(s), bold_text(s), _BOLD_LEAD.match(s)
     if md:
-        cand = _heading_cand(clean_text(md.group(2)), f"md{len(md.group(1))}")
+        cand = _heading_cand(clean_text(md[1]), f"md{md[0]}")
     elif whole is not None:
         inner = clean_text(s)
         sentence = len(inner.split()) > HEADING_MAX_WORDS or ends_sentence(inner)

@@ -1,7 +1,7 @@
 """The shared line pass: which lines make one block for both structural readers."""
 from __future__ import annotations
 
-from align.parse.lines import Marker, bold_text, line_blocks, read_marker
+from align.parse.lines import Marker, bold_text, line_blocks, md_heading, plain, read_marker
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -70,3 +70,8 @@ def test_read_marker_is_none_for_a_number_inside_a_word_or_figure():
 def test_bold_text_is_the_text_of_a_wholly_bold_line_only():
     assert [bold_text(t) for t in ("**II. NHIỆM VỤ**", "__Ghi chú__", "**a** và **b**", "Làm **A**")] == [
         "II. NHIỆM VỤ", "Ghi chú", None, None]
+
+
+def test_md_heading_and_plain_drop_the_heading_mark_once_for_both_readers():
+    assert md_heading("## **II. NHIỆM VỤ**") == (2, "**II. NHIỆM VỤ**") and md_heading("#hashtag") is None
+    assert plain("## **II. NHIỆM VỤ**") == "II. NHIỆM VỤ"
