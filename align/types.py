@@ -23,7 +23,8 @@ class Vocabulary(str, Enum):
 
 class BlockKind(Vocabulary):
     """What a piece of a document's structure is: the structural parser's blocks (align/parse/structure.py)
-    and the reference scanner's segments (align/parse/reference_scan.py) in one vocabulary."""
+    and the reference scanner's segments (align/parse/reference_scan.py), both read from the line blocks of
+    align/parse/lines.py, in one vocabulary."""
 
     HEADING = "heading"
     BULLET = "bullet"           # "- ...", "+ ..."
