@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence
 
 from align.errors import PlanAlignError
 from align.paths import data_root
-from align.types import CHOOSE, REVIEW_ACTIONS, SERVES_NONE, UNDO, Document, ReviewDecision
+from align.types import ACCEPT, CHOOSE, REVIEW_ACTIONS, SERVES_NONE, UNDO, Document, ReviewDecision
 
 log = logging.getLogger(__name__)
 
@@ -217,4 +217,4 @@ def for_plan(decisions: dict[tuple[str, str], ReviewDecision], plan: Document
 
 def chosen(d: ReviewDecision) -> bool:
     """Does the decision say the task serves its clause (accepted or chosen)?"""
-    return d.action in ("accept", CHOOSE)
+    return d.action in (ACCEPT, CHOOSE)

@@ -23,7 +23,8 @@ class Vocabulary(str, Enum):
 
 class BlockKind(Vocabulary):
     """What a piece of a document's structure is: the structural parser's blocks (align/parse/structure.py)
-    and the reference scanner's segments (align/parse/reference_scan.py) in one vocabulary."""
+    and the reference scanner's segments (align/parse/reference_scan.py), both read from the line blocks of
+    align/parse/lines.py, in one vocabulary."""
 
     HEADING = "heading"
     BULLET = "bullet"           # "- ...", "+ ..."
@@ -295,13 +296,22 @@ class OrphanDecision:
     reviewed: bool = False              # a reviewer marked the task as serving no clause
 
 
-# What a reviewer can say about a task's clause of one reference (align/reviews.py).
-ACCEPT = "accept"                   # the proposed clause is the one the task serves
-REJECT = "reject"                   # the task does not serve this clause
-CHOOSE = "choose"                   # the task serves this other clause
-SERVES_NONE = "none"                # the task serves no clause of this reference
-UNDO = "undo"                       # takes back the decision named in `replaces`
-REVIEW_ACTIONS = (ACCEPT, REJECT, CHOOSE, SERVES_NONE)
+class ReviewAction(Vocabulary):
+    """What a row of the review memory says about a task's clause of one reference (align/reviews.py)."""
+
+    ACCEPT = "accept"                   # the proposed clause is the one the task serves
+    REJECT = "reject"                   # the task does not serve this clause
+    CHOOSE = "choose"                   # the task serves this other clause
+    NONE = "none"                       # the task serves no clause of this reference
+    UNDO = "undo"                       # takes back the decision named in `replaces`
+
+
+ACCEPT = ReviewAction.ACCEPT
+REJECT = ReviewAction.REJECT
+CHOOSE = ReviewAction.CHOOSE
+SERVES_NONE = ReviewAction.NONE
+UNDO = ReviewAction.UNDO
+REVIEW_ACTIONS = (ACCEPT, REJECT, CHOOSE, SERVES_NONE)    # what a reviewer decides; UNDO only takes one back
 
 
 @dataclass(frozen=True)
@@ -314,7 +324,7 @@ class ReviewDecision:
     task_id: str
     task_hash: str                      # of the task's text when decided: an edited task is noticed
     ref: str
-    action: str                         # one of REVIEW_ACTIONS, or UNDO
+    action: ReviewAction                # one of REVIEW_ACTIONS, or UNDO (a plain string when read back)
     clause_id: str | None               # for accept, reject and choose
     reviewer: str
     time: str                           # ISO 8601, UTC

@@ -9,9 +9,11 @@ import numpy as np
 
 from align.corpus import load_document
 from align.parse.reference_scan import scan
+from align.reviews import ReviewStore
 from align.text.normalize import normalize_text
 from align.types import (
-    GAP, HEADING, STATUSES, TASK, BlockKind, ClauseKind, DuplicateKind, Role, Status,
+    CHOOSE, GAP, HEADING, REVIEW_ACTIONS, STATUSES, TASK, BlockKind, ClauseKind, DuplicateKind, ReviewAction,
+    Role, Status,
 )
 
 
@@ -46,3 +48,15 @@ def test_parsed_units_carry_clause_kinds(fixtures_dir):
                         level="central")
     assert ref.clauses and {type(c.kind) for c in ref.clauses} == {ClauseKind}
     assert ClauseKind.VIEWPOINT in {c.kind for c in ref.clauses}
+
+
+def test_review_actions_are_the_four_decisions_of_the_vocabulary():
+    assert REVIEW_ACTIONS == ("accept", "reject", "choose", "none")
+    assert {type(a) for a in REVIEW_ACTIONS} == {ReviewAction} and ReviewAction.UNDO not in REVIEW_ACTIONS
+
+
+def test_review_action_read_back_from_the_review_memory_equals_its_member(tmp_path):
+    with ReviewStore(tmp_path / "reviews.sqlite") as store:
+        store.decide("p", "t1", "Làm A.", "nq57", ReviewAction.CHOOSE, "III.1", "An")
+        (row,) = store.history("p")
+    assert row.action == CHOOSE == "choose" and ReviewAction(row.action) is ReviewAction.CHOOSE

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from align.errors import InputError
 from align.parse.citations import extract_citations
+from align.parse.lines import line_blocks
 from align.parse.plan import count_by_section, extract_tasks
 from align.parse.structure import parse_blocks
 from align.types import HEADING, Block, Document
@@ -93,7 +94,8 @@ def parse_document(text: str, *, doc_id: str, path: str = "", title: str = "",
     """
     if not text.strip():
         raise InputError(path or doc_id, "no text to parse")
-    blocks = parse_blocks(text, raw)
+    marked = line_blocks(text)       # one line pass, read as plan blocks and as reference segments
+    blocks = parse_blocks(text, raw, marked)
     level = level or guess_level(blocks, text)
     kind = kind or guess_kind(level)
     citations = extract_citations(blocks, known=known, doc_id=doc_id)
@@ -102,7 +104,7 @@ def parse_document(text: str, *, doc_id: str, path: str = "", title: str = "",
     meta: dict[str, Any] = {"blocks": len(blocks)}
     if kind == REFERENCE:
         from align.parse.reference import parse_reference
-        clauses = tuple(parse_reference(text, doc_id))
+        clauses = tuple(parse_reference(text, doc_id, marked))
         meta["clauses"] = len(clauses)
     else:
         tasks = tuple(extract_tasks(blocks, doc_id))

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from typing import Sequence
 
 from align.parse.reference_outline import outline_clauses, unique_ids
+from align.parse.lines import LineBlock
 from align.parse.reference_scan import (
-    LETTER, ROMAN, TABLE, Segment, before_appendix, fold, scan,
+    LETTER, ROMAN, TABLE, Segment, before_appendix, fold, scan, segments,
 )
 from align.parse.reference_tables import appendix_clauses, table_roles
 from align.schemes import GENERIC, NQ03, NQ57, programme_task_id, scheme
@@ -54,9 +56,10 @@ def _nq03(blocks: list[Segment], doc_id: str) -> list[Clause]:
     return lettered + appendix_clauses(blocks, doc_id)
 
 
-def parse_reference(text: str, doc_id: str) -> list[Clause]:
-    """The clauses of a reference document, in document order, with unique ids."""
-    blocks = scan(text)
+def parse_reference(text: str, doc_id: str, lines: Sequence[LineBlock] | None = None) -> list[Clause]:
+    """The clauses of a reference document, in document order, with unique ids. `lines`: the
+    text's line blocks when the caller has them already (parse_document reads them once)."""
+    blocks = scan(text) if lines is None else segments(lines)
     scheme = _scheme(blocks)
     if scheme == NQ57:
         clauses = outline_clauses(blocks, doc_id)

@@ -3,16 +3,19 @@
 Reference documents carry their structure in numbering markers (I-, 1., 1.1., a), -) and
 in typography (bold lines, Markdown #). The clause ids reviewers quote are built from those
 markers, so each block keeps its marker, its printed token and whether it was typeset as a
-heading. Each line is a block (Word exports put one paragraph on a line) except a line that
-starts in lower case, which carries on a sentence broken by a page break or a hard wrap.
+heading. The blocks are the line blocks plans are read from too (align/parse/lines.py: one
+paragraph a line, page-broken sentences joined, table runs); this module reads their markers.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Iterable
 
-from align.parse.tables import is_table_line
-from align.text.normalize import clean_text, plain_key as bare_key, strip_emphasis
+from align.parse.lines import (
+    LineBlock, Marker, appendix_mark, bold_text, is_caps, is_stop, line_blocks, md_heading, plain,
+)
+from align.text.normalize import clean_text, plain_key as bare_key
 from align.types import BlockKind
 
 # Segment kinds (align.types.BlockKind, the structural parser's vocabulary too).
@@ -27,23 +30,10 @@ APPENDIX = BlockKind.APPENDIX  # PHỤ LỤC I
 STOP = BlockKind.STOP          # closing formula, Nơi nhận, signature: the body is over
 
 POINT_LEVELS = {ROMAN: 1, ARABIC: 2, DOTTED: 3, LETTER: 4}
+_KINDS = {"roman": ROMAN, "letter": LETTER, "bullet": BULLET}
 
-_LETTER_START = r"[\"'(]?[^\W\d_]"
-_ROMAN = re.compile(rf"^(?P<tok>[IVX]{{1,6}})\s*[.\-:)]\s*(?P<rest>{_LETTER_START}.*)$")
-_DOTTED = re.compile(rf"^(?P<tok>\d{{1,2}}(?:\.\d{{1,2}})+)\.?\)?\s+(?P<rest>{_LETTER_START}.*)$")
-_ARABIC = re.compile(rf"^(?P<tok>\d{{1,2}})\s*[.)]\s*(?P<rest>{_LETTER_START}.*)$")
-_LETTER = re.compile(r"^(?P<tok>[a-zđ])\s*\)\s*(?P<rest>\S.*)$")
-_BULLET = re.compile(r"^[-+*]\s*(?P<rest>[^\s\-+*].*)$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+")
-_BOLD_LINE = re.compile(r"^(\*\*|__).+(\*\*|__)$")
-_SIGNATURE = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_]|(?:T/M|K/T)\s|\[?đã ký\]?$)")
-_APPENDIX = re.compile(r"^phụ lục(?:\s+(?:số\s+)?(?P<tok>[ivx]+|\d+))?\b", re.I)
-_END_WORDS = ("nơi nhận", "trên đây là")   # recipients list; the closing formula of a plan
 _FOOTNOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 _TABLE_SEPARATOR = re.compile(r"^:?-{2,}:?$")
-_RULE = re.compile(r"^[-*_=\s]*$")
-_MARKERS = ((ROMAN, _ROMAN), (DOTTED, _DOTTED), (ARABIC, _ARABIC), (LETTER, _LETTER),
-            (BULLET, _BULLET))
 
 
 @dataclass(frozen=True)
@@ -94,55 +84,47 @@ def before_appendix(segments: list[Segment]) -> list[Segment]:
     return segments[:end]
 
 
-def _classify(raw: str, number: int) -> Segment:
-    """One non-blank, non-table line as a block of its own."""
-    stripped = raw.strip()
-    styled = bool(_MD_HEADING.match(stripped) or _BOLD_LINE.match(stripped))
-    text = strip_emphasis(_MD_HEADING.sub("", stripped)).strip()
-    lowered = text.lower()
-    if lowered.startswith(_END_WORDS) or _SIGNATURE.match(text):
+def _classify(block: LineBlock) -> Segment:
+    """The first line of a line block, read as a block of its own."""
+    stripped, number = block.lines[0], block.first
+    styled = md_heading(stripped) is not None or bold_text(stripped) is not None
+    text = plain(stripped)
+    if is_stop(text):
         return Segment(STOP, text, number, number)
-    appendix = _APPENDIX.match(text)
-    if appendix and len(text.split()) <= 8:
+    appendix = appendix_mark(text)
+    if appendix:
         return Segment(APPENDIX, text, number, number, token=(appendix.group("tok") or "").upper())
-    letters = [ch for ch in text if ch.isalpha()]
-    caps = len(letters) >= 4 and all(ch.isupper() for ch in letters)
-    for kind, pattern in _MARKERS:
-        match = pattern.match(text)
-        if match:
-            return Segment(kind, match.group("rest").strip(), number, number,
-                         token=match.groupdict().get("tok") or "", styled=styled or caps)
-    return Segment(PARA, text, number, number, styled=styled or caps)
+    caps = is_caps(text)
+    marker = block.marker
+    kind = _kind(marker) if marker else PARA
+    if kind == PARA:
+        return Segment(PARA, text, number, number, styled=styled or caps)
+    token = "" if kind == BULLET else marker.number
+    return Segment(kind, marker.rest, number, number, token=token, styled=styled or caps)
 
 
-def _continues(previous: Segment | None, block: Segment) -> bool:
-    """Whether a line carries on the previous block: unmarked and starting in lower case
-    (a sentence broken by a page break or a hard wrap). Other lines are paragraphs."""
-    if previous is None or block.kind != PARA or block.styled:
-        return False
-    if previous.kind in (TABLE, APPENDIX, STOP) or (previous.styled and previous.kind != BULLET):
-        return False
-    first = block.text[:1]
-    return first.isalpha() and first.islower()
+def _kind(marker: Marker) -> str:
+    """A reference reads roman, arabic (dotted when it has parts), lettered points and
+    bullets; "(1)" and "Điều 2." marks are text of the paragraph."""
+    if marker.style == "arabic":
+        return DOTTED if marker.depth > 1 else ARABIC
+    return _KINDS.get(marker.style, PARA)
+
+
+def _segment(block: LineBlock) -> Segment:
+    """A line block as a segment; continuation lines (align.parse.lines) extend its text."""
+    if block.table:
+        return Segment(TABLE, "", block.first, block.last, rows=block.rows)
+    segment = _classify(block)
+    rest = [plain(line) for line in block.lines[1:]]
+    return replace(segment, text=" ".join([segment.text, *rest]), last=block.last) if rest else segment
+
+
+def segments(blocks: Iterable[LineBlock]) -> list[Segment]:
+    """The segments of a document's line blocks, in order (horizontal rules left out)."""
+    return [_segment(block) for block in blocks if not block.rule]
 
 
 def scan(text: str) -> list[Segment]:
-    """The blocks of a normalised document, in order."""
-    blocks: list[Segment] = []
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if _RULE.match(raw):
-            continue
-        if is_table_line(raw):
-            last = blocks[-1] if blocks else None
-            if last is not None and last.kind == TABLE:
-                blocks[-1] = replace(last, last=number, rows=last.rows + ((number, raw),))
-            else:
-                blocks.append(Segment(TABLE, "", number, number, rows=((number, raw),)))
-            continue
-        block = _classify(raw, number)
-        previous = blocks[-1] if blocks else None
-        if previous is not None and _continues(previous, block):
-            blocks[-1] = replace(previous, text=f"{previous.text} {block.text}", last=number)
-        else:
-            blocks.append(block)
-    return blocks
+    """The segments of a normalised document, in order."""
+    return segments(line_blocks(text))

@@ -10,8 +10,8 @@ A numbered line is a heading only when it reads like one: no sentence-final punc
 at most HEADING_MAX_WORDS words, and body text (not a sibling item) follows it;
 "1.1. UBND xã ban hành ... ." under "1. Công tác lãnh đạo" is a body point.
 
-Lines broken in mid-sentence by a page break (the line does not end with punctuation and
-the next text line starts lower-case) are joined first. Block fields:
+Lines broken in mid-sentence by a page break are joined first, by the line pass references
+share (align/parse/lines.py). Block fields:
 - headings: style, number (as printed), title (without number), role
   (preamble | part | appendix | recipients | section), appendix (its number, appendix headings)
 - bullets: marker; numbered body points: number; preamble/signature blocks: role
@@ -23,8 +23,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
-from align.parse.tables import GROUP_ROW, is_table_line, parse_table
+from align.parse.lines import (
+    SIGNATURE, LineBlock, bold_text, ends_sentence, line_blocks, md_heading, read_marker,
+)
+from align.parse.tables import GROUP_ROW, parse_table
 from align.text.normalize import clean_text, fold
 from align.types import BULLET, HEADING, PARAGRAPH, ROW, Block
 
@@ -32,24 +36,11 @@ log = logging.getLogger(__name__)
 
 HEADING_MAX_WORDS = 30
 DASH_HEADING_MAX_WORDS = 20
-END_PUNCT = ".;!?"
 PART_STYLES = ("part", "appendix", "recipients")
 
-_MD = re.compile(r"^(#{1,6})\s+(.*)$")
-_BOLD_LINE = re.compile(r"^\*{2,3}([^*].*?)\*{2,3}$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*].*?)\*\*\s*(\S.*)$")
-_BULLET = re.compile(r"^([-+*])\s+(\S.*)$")
-_MARKERS = (
-    ("roman", re.compile(r"^(([IVXLC]+)\s*[.\-:])\s*(?=\S)(.*)$")),
-    ("article", re.compile(r"^((Điều\s+\d+)\.?)\s*(.*)$")),
-    ("arabic", re.compile(r"^((\d{1,2}(?:\.\d{1,2})*)[.)])(?!\d)\s*(?=\S)(.*)$")),
-    ("arabic", re.compile(r"^((\d{1,2}(?:\.\d{1,2})+))\s+(\S.*)$")),
-    ("letter", re.compile(r"^(([a-zđ])\))\s*(?=\S)(.*)$")),
-    ("paren", re.compile(r"^(\((\d{1,2}|[a-zđ])\))\s*(?=\S)(.*)$")),
-)
 _APPENDIX_NUM = re.compile(r"^phụ lục\s+([ivxlc]+|\d+)\b")
 _RECIPIENTS = re.compile(r"^nơi nhận\s*:?$")
-_SIGNATURE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 _SIGNER = re.compile(r"^(PHÓ\s+)?(CHỦ TỊCH|TRƯỞNG BAN|THỦ TƯỚNG|BÍ THƯ|TỔNG BÍ THƯ|GIÁM ĐỐC)\b")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -61,10 +52,6 @@ def roman_value(numeral: str) -> int:
         v = _ROMAN_VALUES.get(ch, 0)
         total, prev = (total - v, prev) if v < prev else (total + v, v)
     return total
-
-
-def ends_sentence(text: str) -> bool:
-    return text.rstrip(" *_\"')").endswith(tuple(END_PUNCT))
 
 
 def _is_caps(text: str) -> bool:
@@ -92,50 +79,15 @@ class _Unit:
     raw: list[str] = field(default_factory=list)
 
 
-def _plain_start(line: str) -> bool:
-    s = line.strip()
-    if not s or is_table_line(line) or s.startswith(("#", "*", "|")) or _BULLET.match(s):
-        return False
-    return s[0].isalpha() and s[0].islower() and _numbered(s) is None
-
-
-def _joinable(line: str) -> bool:
-    s = line.strip()
-    return not (s.startswith("#") or _BOLD_LINE.match(s) or ends_sentence(s) or s.endswith(":"))
-
-
-def _units(lines: list[str], raw: list[str] | None) -> list[_Unit]:
-    units: list[_Unit] = []
-    i, n = 0, len(lines)
-    while i < n:
-        if not lines[i].strip():
-            i += 1
-            continue
-        if is_table_line(lines[i]):
-            j = i
-            while True:
-                k = j + 1
-                while k < n and not lines[k].strip():
-                    k += 1
-                if k < n and is_table_line(lines[k]):
-                    j = k
-                else:
-                    break
-            units.append(_Unit("", i + 1, j + 1, lines[i:j + 1],
-                               raw[i:j + 1] if raw else []))
-            i = j + 1
-            continue
-        text, j = lines[i].strip(), i
-        while _joinable(text):
-            k = j + 1
-            while k < n and not lines[k].strip():
-                k += 1
-            if k < n and _plain_start(lines[k]):
-                text, j = f"{text} {lines[k].strip()}", k
-            else:
-                break
-        units.append(_Unit(text, i + 1, j + 1))
-        i = j + 1
+def _units(lines: list[str], raw: list[str] | None, marked: Sequence[LineBlock]) -> list[_Unit]:
+    """The line blocks (align.parse.lines) of the text, with the lines of each table run."""
+    units = []
+    for block in marked:
+        if block.table:
+            span = slice(block.first - 1, block.last)
+            units.append(_Unit("", block.first, block.last, lines[span], raw[span] if raw else []))
+        else:
+            units.append(_Unit(block.text, block.first, block.last))
     return units
 
 
@@ -152,15 +104,15 @@ class _Cand:
 
 
 def _numbered(text: str) -> tuple[str, str, str] | None:
-    """(style, printed marker, title) of a numbered line, or None."""
-    for style, rx in _MARKERS:
-        m = rx.match(text)
-        if m:
-            if style == "arabic":
-                depth = m.group(2).count(".") + 1
-                style = "arabic_paren" if m.group(1).endswith(")") else f"arabic{depth}"
-            return style, m.group(1).strip(), m.group(3).strip()
-    return None
+    """(style, printed marker, title) of a numbered line (align.parse.lines.read_marker), or None.
+    Arabic numbers are styled by their depth ("arabic2" for 1.2.) or "arabic_paren" for 1)."""
+    marker = read_marker(text)
+    if marker is None or marker.style == "bullet":
+        return None
+    style = marker.style
+    if style == "arabic":
+        style = "arabic_paren" if marker.printed.endswith(")") else f"arabic{marker.depth}"
+    return style, marker.printed, marker.rest
 
 
 def _special(text: str) -> _Cand | None:
@@ -184,10 +136,10 @@ def _heading_cand(text: str, styled: str) -> _Cand:
 
 
 def _plain_cand(text: str) -> _Cand:
-    b = _BULLET.match(text)
-    if b:
-        body = clean_text(b.group(2))
-        return _Cand("bullet", body, title=body, marker=b.group(1))
+    b = read_marker(text)
+    if b and b.style == "bullet":
+        body = clean_text(b.rest)
+        return _Cand("bullet", body, title=body, marker=b.number)
     text = clean_text(text)
     num = _numbered(text)
     if num:
@@ -199,10 +151,10 @@ def _classify(unit: _Unit) -> _Cand:
     if unit.table:
         return _Cand("table", "", unit=unit)
     s = unit.text
-    md, whole, lead = _MD.match(s), _BOLD_LINE.match(s), _BOLD_LEAD.match(s)
+    md, whole, lead = md_heading(s), bold_text(s), _BOLD_LEAD.match(s)
     if md:
-        cand = _heading_cand(clean_text(md.group(2)), f"md{len(md.group(1))}")
-    elif whole and "**" not in whole.group(1):
+        cand = _heading_cand(clean_text(md[1]), f"md{md[0]}")
+    elif whole is not None:
         inner = clean_text(s)
         sentence = len(inner.split()) > HEADING_MAX_WORDS or ends_sentence(inner)
         cand = _Cand("para", inner, title=inner) if sentence and not _numbered(inner) \
@@ -274,7 +226,7 @@ class _Builder:
         if c.kind == "table" or not text:
             self.signing = False
             return False
-        if _SIGNATURE.match(text):
+        if SIGNATURE.match(text):
             self.signing = True
             return True
         if self.signing and c.kind not in ("appendix", "numbered") and (
@@ -370,10 +322,12 @@ class _Builder:
                 self.body(PARAGRAPH, c.text, lines)
 
 
-def parse_blocks(text: str, raw: str | None = None) -> tuple[Block, ...]:
+def parse_blocks(text: str, raw: str | None = None, marked: Sequence[LineBlock] | None = None
+                 ) -> tuple[Block, ...]:
     """The blocks of a normalised text, in order, ids b1, b2, ...
 
-    `raw` (same lines, before normalisation) lets bold `<b>` table rows be seen as group rows.
+    `raw` (same lines, before normalisation) lets bold `<b>` table rows be seen as group rows;
+    `marked`: the text's line blocks when the caller has them already (parse_document).
     """
     lines = text.split("\n")
     raw_lines = raw.split("\n") if raw is not None else None
@@ -381,5 +335,6 @@ def parse_blocks(text: str, raw: str | None = None) -> tuple[Block, ...]:
         log.warning("raw text has %d lines, text %d: ignoring raw", len(raw_lines), len(lines))
         raw_lines = None
     builder = _Builder()
-    builder.feed([_classify(u) for u in _units(lines, raw_lines)])
+    marked = line_blocks(text) if marked is None else marked
+    builder.feed([_classify(u) for u in _units(lines, raw_lines, marked)])
     return tuple(builder.blocks)

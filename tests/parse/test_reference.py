@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.parse.lines import line_blocks
 from align.parse.reference import detect_reference_scheme, parse_reference
-from align.parse.reference_scan import PARA, scan, title_like
+from align.parse.reference_scan import DOTTED, PARA, scan, title_like
 from align.text.normalize import normalize_text
 from align.types import Clause
 
@@ -317,6 +318,22 @@ def test_scan_joins_line_broken_by_page_break(fixtures_dir: Path) -> None:
 def test_scan_bold_unnumbered_line_is_styled_paragraph() -> None:
     (block,) = scan("**Nhóm nhiệm vụ trọng tâm**")
     assert (block.kind, block.styled, block.text) == (PARA, True, "Nhóm nhiệm vụ trọng tâm")
+
+
+def test_parse_reference_of_given_line_blocks_equals_its_own_reading(fixtures_dir: Path) -> None:
+    text = _fixture(fixtures_dir, "mini-programme.md")
+    assert parse_reference(text, "p", line_blocks(text)) == parse_reference(text, "p")
+
+
+def test_scan_reads_article_and_parenthesised_marks_as_paragraph_text() -> None:
+    blocks = scan("Điều 2. Nghị quyết có hiệu lực.\n\n(1) Chuyển đổi số")
+    assert [(b.kind, b.token, b.text) for b in blocks] == [
+        (PARA, "", "Điều 2. Nghị quyết có hiệu lực."), (PARA, "", "(1) Chuyển đổi số")]
+
+
+def test_scan_dotted_number_is_a_dotted_point_with_its_token() -> None:
+    (block,) = scan("2.3. Phát triển hạ tầng số")
+    assert (block.kind, block.token, block.text) == (DOTTED, "2.3", "Phát triển hạ tầng số")
 
 
 @pytest.mark.parametrize("text, expected", [

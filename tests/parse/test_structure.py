@@ -87,6 +87,11 @@ def test_parse_blocks_bullet_markers():
         ("Việc gạch ngang.", "-"), ("Việc chấm tròn.", "-"), ("Việc dấu cộng.", "+")]
 
 
+def test_parse_blocks_dash_typed_without_a_space_is_a_bullet():
+    out = [b for b in blocks(PREAMBLE + "I. NHIỆM VỤ\n\n-Việc gõ liền.") if b.kind == BULLET]
+    assert [(b.text, b.fields["marker"]) for b in out] == [("Việc gõ liền.", "-")]
+
+
 def test_parse_blocks_dash_line_over_plus_items_is_a_subheading():
     text = PREAMBLE + "I. MỤC TIÊU\n\n- Về hạ tầng số\n\n+ Phủ sóng 5G đạt 70%.\n\n+ Cáp quang tới 100% thôn."
     sub = find(text, "Về hạ tầng số")
@@ -160,6 +165,11 @@ def test_parse_blocks_recipients_and_signature():
     assert recipients.fields["role"] == "recipients"
     assert find(text, "UBND huyện").parent == recipients.id
     assert [b.fields.get("role") for b in out[-3:]] == ["signature"] * 3
+
+
+def test_parse_blocks_signature_written_t_slash_m_is_a_signature():
+    text = PREAMBLE + "I. NHIỆM VỤ\n\n- Làm A.\n\nT/M ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    assert [b.fields.get("role") for b in blocks(text)[-2:]] == ["signature"] * 2
 
 
 def test_parse_blocks_appendix_label_takes_title_line():
