@@ -257,11 +257,10 @@ class _Cache:
     def put(self, number: int, page: Page) -> None:
         self.pages[number] = page
         data = {"engine": self.engine, "pages": {str(n): _page_to_json(p) for n, p in sorted(self.pages.items())}}
-        try:
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.file.parent, delete=False,
-                                             prefix=f".{self.file.name}.", suffix=".tmp") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            os.replace(handle.name, self.file)
+        from align.output import write_atomic
+
+        try:  # write_atomic gives the file the umask's mode, not tempfile's 0600
+            write_atomic(self.file, json.dumps(data, ensure_ascii=False))
         except OSError as exc:
             log.warning("OCR cache %s not written (%s)", self.file, exc)
 

@@ -63,6 +63,16 @@ def test_ocr_cache_serves_the_second_parse(scan, scan_run) -> None:
 
 @needs_libreoffice
 @needs_tesseract
+def test_ocr_cache_file_gets_the_umask_mode(scan_run) -> None:
+    from align.paths import umask
+
+    cache, _ = scan_run
+    (entry,) = (cache / "ocr").glob("*.json")
+    assert entry.stat().st_mode & 0o777 == 0o666 & ~umask()
+
+
+@needs_libreoffice
+@needs_tesseract
 def test_ocr_corrupt_cache_moved_aside_and_rebuilt(scan, scan_run, tmp_path) -> None:
     import shutil
 
