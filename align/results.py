@@ -107,8 +107,11 @@ class IndexInfo(_Views):
         """One line: counts, model, index type, recall and how much of the build was reused."""
         m = self.info
         build = m.get("build", {})
+        kinds = ", ".join(f"{kind} {store}" for kind, store in m["index_type"].items())
+        recall = "".join(f", recall@10 of the {kind} {value:.3f}"
+                         for kind, value in (m.get("recall_at_10") or {}).items() if value is not None)
         return (f"{m['directory']}: {m['counts']['clauses']} clauses, {m['counts']['tasks']} tasks, "
-                f"model {m['model_id']}, index {m['index_type']}, recall@10 {m['recall_at_10']}; "
+                f"model {m['model_id']}, index {kinds}{recall}; "
                 f"{build.get('parsed_documents')} documents parsed, {build.get('reused_documents')} reused")
 
     def rows(self) -> list[dict[str, Any]]:

@@ -113,6 +113,14 @@ def test_cli_index_build_again_reuses_unchanged_documents(run_cli, fixtures_dir,
     assert full.returncode == 0 and "3 documents parsed, 0 reused" in full.stdout
 
 
+def test_cli_index_build_summary_reads_as_words_not_python_dicts(run_cli, fixtures_dir, tmp_path):
+    result = run_cli("index", "build", "--approx", "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
+                     "-q")
+    assert result.returncode == 0, result.stderr
+    assert "{" not in result.stdout and "None" not in result.stdout
+    assert "index clauses hnsw, tasks hnsw, recall@10 of the clauses" in result.stdout
+
+
 def test_cli_out_file_honours_the_umask(run_cli, fixtures_dir, tmp_path):
     out = tmp_path / "tasks.json"
     result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "-f", "json", "--out", out, "-q",
