@@ -184,6 +184,10 @@ def review_xlsx(review: Mapping[str, Any], lang: str = i18n.DEFAULT) -> bytes:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
         paint_sheet(sheet, key, columns, rows, review["matrix"])
+        if key == "summary":  # the other formats open with the plan and the date; a workbook needs them too
+            sheet.append([])
+            sheet.append([i18n.t("report.plan", lang), review["plan"]["id"]])
+            sheet.append([i18n.t("report.date", lang), i18n.date(review["generated"], with_time=False)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

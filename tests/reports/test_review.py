@@ -135,6 +135,15 @@ def test_write_review_xlsx_is_vietnamese_by_default(review, tmp_path):
     assert {c.value for c in clauses["B"][1:]} == {"đã đáp ứng", "cần xem lại", "còn thiếu", "không thuộc cấp xã"}
 
 
+def test_write_review_xlsx_summary_gives_the_plan_and_the_date_as_dd_mm_yyyy(review, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(write_review(review, tmp_path / "r.xlsx"))["Tổng hợp"]
+    year, month, day = review["generated"][:10].split("-")
+    facts = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert facts["Kế hoạch"] == "xa-a-2026" and facts["Ngày lập"] == f"{day}/{month}/{year}"
+
+
 def test_write_review_xlsx_fills_states_with_their_colours(review, tmp_path):
     from openpyxl import load_workbook
 
