@@ -46,11 +46,18 @@ def print_rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], tit
 
 
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md"}
+DOCUMENT_SUFFIXES = {".docx", ".doc", ".xlsx", ".xls", ".odt", ".ods", ".html", ".htm", ".pdf"}
 
 
 def format_for(fmt: str, out: Path | None) -> str:
     """The format asked for, or, when none was (table) and the file's suffix names one, that one:
-    `--out x.md` writes Markdown, as `report` takes its format from the suffix."""
+    `--out x.md` writes Markdown, as `report` takes its format from the suffix. A document suffix is
+    refused: a tab-separated table in `x.docx` is a file Word cannot open."""
+    from align.errors import PlanAlignError
+
+    if out is not None and out.suffix.lower() in DOCUMENT_SUFFIXES:
+        raise PlanAlignError(f"{out}: this command writes table, json, csv or md (.txt, .json, .csv, .md); "
+                             "for a .docx, .xlsx or .html document use `plan-align report`")
     if fmt == "table" and out is not None:
         return SUFFIX_FORMATS.get(out.suffix.lower(), fmt)
     return fmt

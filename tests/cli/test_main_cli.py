@@ -84,6 +84,14 @@ def test_cli_align_out_md_writes_markdown_with_the_clause_text(run_cli, fixtures
     assert result.returncode == 0 and text.lstrip().startswith("#") and "| clause_id | score | clause |" in text
 
 
+def test_cli_out_docx_is_refused_not_written_as_a_table(run_cli, fixtures_dir, tmp_path):
+    out = tmp_path / "tasks.docx"
+    result = run_cli("parse", fixtures_dir / "mini" / "communes" / "xa-an-phu.txt", "--out", out, "-q")
+    assert result.returncode == 1 and not out.exists()
+    assert result.stderr.startswith(f"Error: {out}:") and result.stderr.count("\n") == 1
+    assert "plan-align report" in result.stderr
+
+
 def test_cli_align_unknown_ref_is_error(run_cli, fixtures_dir, tmp_path):
     result = run_cli("align", PLAN, "--corpus", fixtures_dir / "mini", "--index-dir", tmp_path / "idx",
                      "--ref", "nq99", "-q")
