@@ -7,6 +7,7 @@ the BM25 score relative to the best lexical hit.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -41,8 +42,9 @@ def _commune_mask(doc_ids: Sequence[str], communes: dict[str, str], commune: str
     finds "Bình Giang"); the exact spelling wins where two names differ only in their marks."""
     plans = set(doc_ids)
     matching: set[str] = set()
-    for key in (fold, plain_key):
-        wanted = key(commune)
+    bare = re.sub(r"^\s*(x[ãa]|ph[ưu][ờo]ng|th[ịi] tr[ấa]n)\s+", "", commune, flags=re.IGNORECASE)
+    for name, key in ((n, k) for n in dict.fromkeys((commune, bare)) for k in (fold, plain_key)):
+        wanted = key(name)  # typed "xã Bình Thành" (or "xa binh thanh") names the commune Bình Thành
         matching = {d for d in plans if key(communes.get(d, d)) == wanted or key(d) == wanted}
         if matching:
             break

@@ -39,6 +39,14 @@ def test_search_commune_filter_prefers_the_exact_spelling():
     assert mask.tolist() == [False, True]
 
 
+def test_search_commune_filter_takes_the_word_xa_before_the_name():
+    from align.search import _commune_mask
+
+    communes = {"a": "Bình Giang", "b": "Bình Thành"}
+    assert _commune_mask(["a", "b"], communes, "xã Bình Thành").tolist() == [False, True]
+    assert _commune_mask(["a", "b"], communes, "Xa binh giang").tolist() == [True, False]
+
+
 def test_search_unknown_commune_is_an_error(mini_session):
     with pytest.raises(PlanAlignError, match="no plan of commune"):
         search(mini_session, QUERY, commune="Xã Không Có")
