@@ -12,7 +12,7 @@ from align.cli.app import (CorpusOpt, FormatOpt, IndexOpt, MethodOpt, ModelOpt, 
 OneRefOpt = Annotated[str, typer.Option("--ref", help="Reference document id.")]
 ThresholdOpt = Annotated[Optional[float], typer.Option(
     "--threshold", help="Support below which a clause is a gap (default: the cut fitted by `plan-align eval "
-    "--fit` on the coverage labels).", show_default=False)]
+    "--fit` on the coverage labels).", show_default=False, min=0.0, max=1.0)]
 PlanArg = Annotated[str, typer.Argument(help="A plan: corpus document id or file path.")]
 NoReviewsOpt = Annotated[bool, typer.Option("--no-reviews", help="The model's decisions alone, without the "
                          "reviewers' ones (`plan-align review`).")]
@@ -46,10 +46,10 @@ def duplicates(plan: PlanArg,
                                                     "plan of the corpus, instead of inside it.")] = False,
                threshold: Annotated[Optional[float], typer.Option(
                    "--threshold", help="Probability from which two tasks are taken for one (default: fitted on "
-                   "eval/duplicate_pairs.jsonl).", show_default=False)] = None,
+                   "eval/duplicate_pairs.jsonl).", show_default=False, min=0.0, max=1.0)] = None,
                near: Annotated[Optional[float], typer.Option(
                    "--near", help="Word-sequence similarity from which a duplicate is a near repeat.",
-                   show_default=False)] = None,
+                   show_default=False, min=0.0, max=1.0)] = None,
                fmt: FormatOpt = "table", corpus: CorpusOpt = None, model: ModelOpt = "e5",
                index_dir: IndexOpt = None, no_rebuild: NoRebuildOpt = False, out: OutOpt = None,
                quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:

@@ -185,3 +185,10 @@ def test_cli_parse_binh_thanh_in_tcvn3_capitals_keeps_its_ten_targets(run_cli, c
     expected = _units(json.loads(run_cli("parse", plain, "-f", "json", "-q").stdout))
     units = _units(json.loads(run_cli("parse", legacy, "-f", "json", "-q").stdout))
     assert _lower(units) == _lower(expected) and sum(kind == "target" for _, kind, _, _ in units) == 10
+
+
+@pytest.mark.parametrize("command", [("gaps", "x", "--threshold", "2"), ("duplicates", "x", "--threshold", "-0.1"),
+                                     ("duplicates", "x", "--near", "1.5")])
+def test_cli_probability_outside_zero_one_is_refused(run_cli, command):
+    result = run_cli(*command)
+    assert result.returncode != 0 and "Invalid value for '--" in result.stderr
