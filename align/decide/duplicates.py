@@ -158,7 +158,7 @@ def find_pairs(records: Sequence[IndexRecord], vectors: np.ndarray, store, keep:
         shared = sorted(ta.terms & tb.terms, key=lambda t: -idf.get(t, 1.0))
         pairs.append(DuplicatePair(first, second, round(min(score, 1.0), 4), round(similarity, 4), kind, rank,
                                    round(float(p), 4), reason(kind, x, shared)))
-    log.info("duplicates: %d candidates at cosine >= %.3f, %d pairs", len(found), floor, len(pairs))
+    log.debug("duplicates: %d candidates at cosine >= %.3f, %d pairs", len(found), floor, len(pairs))
     pairs.sort(key=lambda p: (KINDS.index(p.kind), -p.probability, -p.score, pos[p.a.uid], p.b.uid))
     return pairs
 
