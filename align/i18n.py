@@ -48,10 +48,9 @@ class _ReasonFormatter(string.Formatter):
             return reason_text(value, self.lang)
         if isinstance(value, (list, tuple)):
             return ", ".join(self.format_field(v, "") for v in value)
-        shown = super().format_field(value, spec)
-        if isinstance(value, float) and self.lang == VI:
-            shown = shown.replace(".", ",")
-        return shown
+        if isinstance(value, float):
+            return number(value, self.lang, spec)
+        return super().format_field(value, spec)
 
 
 def reason_text(reason: Any, lang: str = EN) -> str:

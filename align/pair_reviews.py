@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from align.errors import PlanAlignError
-from align.reviews import ReviewStore, now, text_hash
+from align.reviews import ReviewStore, now, reviewer_name, text_hash
 from align.types import PAIR_ACTIONS, PairDecision
 
 FIELDS = ("uid", "plan_id", "a_id", "b_id", "pair_hash", "action", "reviewer", "time")
@@ -36,11 +36,10 @@ class PairStore(ReviewStore):
         """Record a verdict on the pair of tasks `a` and `b`, each (id, text); the pair is kept in id order."""
         if action not in PAIR_ACTIONS:
             raise PlanAlignError(f"unknown pair action {action!r} (choose from {', '.join(PAIR_ACTIONS)})")
-        if not reviewer.strip():
-            raise PlanAlignError("a decision needs the reviewer's name")
+        reviewer = reviewer_name(reviewer)
         (a_id, a_text), (b_id, b_text) = sorted([a, b])
         row = PairDecision(uuid.uuid4().hex, plan_id, a_id, b_id, text_hash(f"{a_text}\n{b_text}"), action,
-                           reviewer.strip(), now())
+                           reviewer, now())
         with self._transaction():
             self.db.execute(f"INSERT INTO pair_decisions ({', '.join(FIELDS)}) VALUES "
                             f"({', '.join('?' * len(FIELDS))})", [getattr(row, k) for k in FIELDS])

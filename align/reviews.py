@@ -47,6 +47,13 @@ def text_hash(text: str) -> str:
     return sha256(folded.encode("utf-8")).hexdigest()[:16]
 
 
+def reviewer_name(reviewer: str) -> str:
+    """The reviewer's name as stored (trimmed); a decision without one is refused, whatever it decides."""
+    if not reviewer.strip():
+        raise PlanAlignError("a decision needs the reviewer's name")
+    return reviewer.strip()
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
@@ -106,12 +113,11 @@ class ReviewStore:
             raise PlanAlignError(f"unknown review action {action!r} (choose from {', '.join(REVIEW_ACTIONS)})")
         if (action == SERVES_NONE) != (clause_id is None):
             raise PlanAlignError(f"{action}: {'no clause is given' if clause_id is None else 'takes no clause'}")
-        if not reviewer.strip():
-            raise PlanAlignError("a decision needs the reviewer's name")
+        reviewer = reviewer_name(reviewer)
         with self._transaction():
             before = self._in_force(plan_id, task_id, ref)
             decision = ReviewDecision(uuid.uuid4().hex, plan_id, task_id, text_hash(task_text), ref, action,
-                                      clause_id, reviewer.strip(), now(), before.uid if before else None)
+                                      clause_id, reviewer, now(), before.uid if before else None)
             self._insert(decision)
         return decision
 

@@ -22,8 +22,7 @@ LONG = 400                      # characters of a clause or task text shown in a
 def _number(value: Any, lang: str) -> str:
     """Numbers as a reader writes them: a decimal comma in Vietnamese."""
     if isinstance(value, float):
-        shown = f"{value:.2f}"
-        return shown.replace(".", ",") if lang == i18n.VI else shown
+        return i18n.number(value, lang, ".2f")
     return "" if value is None else str(value)
 
 
