@@ -21,25 +21,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from align.decide.evidence import PlanEvidence
+from align.retrieval.features import CONTEXT_DEPTH   # the headings a task sits under that say its topic
 from align.text.normalize import fold
 from align.types import OrphanDecision, Reason, Task
 
 _CLIP = 0.999               # a probability of 1 would make the product 0 whatever the other clauses say
 # The subjects of NQ 57 (its title: khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số), the initiatives
-# and inventions its emulation movement asks for, and the words digital work is named by, as analysed terms; a term matches when it is one of these or contains one
+# and inventions its emulation movement asks for, and the words digital work is named by, as analysed
+# terms; a term matches when it is one of these or contains one
 # ("công_nghệ_thông_tin"). Analysis keeps "số" on its own only where it means digital ("kỹ năng số"),
 # so "số" matches only a term of its own ("một_số" is "some").
-SUBJECT_TERMS = frozenset({"khoa_học", "công_nghệ", "đổi_mới_sáng_tạo", "sáng_tạo", "sáng_kiến", "sáng_chế", "phát_minh", "chuyển_đổi_số", "số_hóa", "điện_tử", "trực_tuyến", "dữ_liệu", "phần_mềm", "internet", "thông_minh",
-                           "an_ninh_mạng", "an_toàn_thông_tin", "an_ninh_thông_tin", "trí_tuệ_nhân_tạo",
-                           "viễn_thông", "nền_tảng"})
+SUBJECT_TERMS = frozenset({
+    "khoa_học", "công_nghệ", "đổi_mới_sáng_tạo", "sáng_tạo", "sáng_kiến", "sáng_chế", "phát_minh",
+    "chuyển_đổi_số", "số_hóa", "điện_tử", "trực_tuyến", "dữ_liệu", "phần_mềm", "internet", "thông_minh",
+    "an_ninh_mạng", "an_toàn_thông_tin", "an_ninh_thông_tin", "trí_tuệ_nhân_tạo", "viễn_thông", "nền_tảng"})
 _DIGITAL = "số"
 _THE_PLAN = re.compile(r"\bkế hoạch\b")    # a stop word to analysis, so found in the folded text
-CONTEXT_DEPTH = 2           # the headings a task sits under that say its topic (as align.retrieval.features)
 
 
 def none_probability(evidence: Sequence[PlanEvidence]) -> np.ndarray:
@@ -52,6 +55,7 @@ def none_probability(evidence: Sequence[PlanEvidence]) -> np.ndarray:
     return np.exp(np.log1p(-p).sum(axis=1))
 
 
+@lru_cache(maxsize=4096)   # a heading is asked about once per task under it, in every fold of the evaluation
 def _names(text: str) -> bool:
     from align.text.analyze import analyze
 
