@@ -6,9 +6,10 @@ and fuses them into calibrated scores with `align.retrieval.fusion`.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from align.embed.cache import EmbeddingCache, encode_cached
 from align.retrieval.features import (PairInputs, UnitView, applicable_prior, compute_features, make_views,
                                       neighbour_evidence, neighbours)
 from align.retrieval.fusion import Fusion, load_fusion
+from align.retrieval.memory import LabelMemory
 from align.types import Alignment, Document, IndexRecord, Match, TaskAlignment
 
 log = logging.getLogger(__name__)
@@ -35,18 +37,30 @@ class PairScores:
     features: dict[str, np.ndarray]
     task_views: list[UnitView]
     clause_views: list[UnitView]
+    task_vectors: np.ndarray | None = None      # (T, dim) query vectors of `tasks`
+
+    def remembered(self, memory: LabelMemory | None, exclude: Iterable[str]) -> "PairScores":
+        """These scores with the label memory's features (`align.retrieval.memory`) from the memories of
+        communes not in `exclude`; zeros without a memory."""
+        doc_id = self.clauses[0].doc_id if self.clauses else ""
+        extra = (memory or LabelMemory.empty()).features(
+            self.task_vectors if self.task_vectors is not None else np.zeros((len(self.tasks), 1)), doc_id,
+            [c.id for c in self.clauses], exclude)
+        return dataclasses.replace(self, features={**self.features, **extra})
 
 
 class Aligner:
     """Scores (task, clause) pairs; one per (index, model)."""
 
     def __init__(self, index: CorpusIndex, embedder: Embedder, fusion: Fusion | None = None,
-                 cache: EmbeddingCache | None = None, progress: bool = False) -> None:
+                 cache: EmbeddingCache | None = None, progress: bool = False,
+                 memory: LabelMemory | None = None) -> None:
         if index.model_id != embedder.model_id:
             raise ValueError(f"index built with {index.model_id}, embedder is {embedder.model_id}")
         self.index = index
         self.embedder = embedder
         self._fusion = fusion
+        self.memory = memory            # labelled tasks of other communes (align/retrieval/memory.py)
         self.cache = cache if cache is not None else EmbeddingCache()
         self.progress = progress
         self._clause_views: dict[str, list[UnitView]] = {}
@@ -99,7 +113,10 @@ class Aligner:
 
     # -- scoring ------------------------------------------------------------------
     def pair_scores(self, tasks: Sequence[IndexRecord], doc_id: str,
-                    task_views: list[UnitView] | None = None) -> PairScores:
+                    task_views: list[UnitView] | None = None, remember: bool = True) -> PairScores:
+        """Every feature of these tasks (of one plan) against the clauses of `doc_id`. With `remember`
+        the label memory's features come from the memories of other communes than the plan's; without,
+        they are zeros, for an evaluation that adds them fold by fold (`PairScores.remembered`)."""
         clauses, clause_vecs, _ = self._doc_clauses(doc_id)
         if not clauses:
             raise ValueError(f"reference {doc_id!r} has no clauses in the index")
@@ -124,7 +141,9 @@ class Aligner:
             neighbour_bm25=neighbour_evidence(plan_bm25, near, rows_in_plan),
             cross_dense=cross[0], cross_bm25=cross[1], applicable=self._applicable(doc_id, clauses))
         feats = compute_features(inputs, task_views, clause_views, self._idf())
-        return PairScores(list(tasks), clauses, feats, task_views, clause_views)
+        pairs = PairScores(list(tasks), clauses, feats, task_views, clause_views, plan_vecs[rows_in_plan])
+        memory = self.memory if remember else None
+        return pairs.remembered(memory, memory.exclude_for(plan[0].doc_id) if memory is not None and plan else ())
 
     def _applicable(self, doc_id: str, clauses: Sequence[IndexRecord]) -> np.ndarray | None:
         """The applicability prior of a reference with a curated table (`features.applicable_prior`)."""

@@ -289,7 +289,7 @@ class PlanAlign:
         runs = [self._retrieval(spec, gold) for spec in (models or [self.model])]
         rows = [r for run in runs for r in run["rows"] if not methods or r["method"].split()[0] in methods]
         verdicts = self._decisions((models or [self.model])[0], gold, with_reviews) if decisions or fit else None
-        fitted = self._save_fitted([run["fusion"] for run in runs], verdicts) if fit else ()
+        fitted = self._save_fitted(runs, verdicts) if fit else ()
         details = [{k: run[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")}
                    for run in runs]
         shown = {k: v for k, v in verdicts.items() if k != "decisions"} if verdicts is not None else None
@@ -320,14 +320,17 @@ class PlanAlign:
         return evaluate_decisions(self._model_session(spec), gold, read_coverage_labels(labels / COVERAGE_FILE),
                                   read_pair_labels(labels / PAIRS_FILE), reviews)
 
-    def _save_fitted(self, fusions, verdicts: dict | None) -> tuple[Path, ...]:
+    def _save_fitted(self, runs: Sequence[dict], verdicts: dict | None) -> tuple[Path, ...]:
         from align.decide.models import DECISIONS_FILE, save_decisions
         from align.paths import data_root
         from align.retrieval.fusion import FUSION_FILE, save_fusions
+        from align.retrieval.memory import memory_dir
 
         root = Path(self.data_dir) if self.data_dir else data_root()
-        save_fusions(fusions, root / FUSION_FILE)
+        save_fusions([run["fusion"] for run in runs], root / FUSION_FILE)
         written = [root / FUSION_FILE]
+        for memory in (run["memory"] for run in runs if run["memory"] is not None):
+            written.append(memory.save(memory_dir(memory.model_id, root, shipped=False)))
         if verdicts is not None:
             save_decisions([verdicts["decisions"]], root / DECISIONS_FILE)
             written.append(root / DECISIONS_FILE)

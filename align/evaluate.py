@@ -7,6 +7,7 @@ rank a commune's tasks were fitted without any of that commune's labels.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -20,6 +21,7 @@ import numpy as np
 
 from align.errors import EvalError
 from align.retrieval.fusion import METHODS, Fusion
+from align.retrieval.memory import LabelMemory
 from align.text.normalize import fold
 from align.types import Task, clause_item
 
@@ -51,6 +53,7 @@ class Sample:
     clause_fields: list[dict]
     relevant: set[str]
     features: dict[str, np.ndarray] = field(default_factory=dict)   # name -> (C,)
+    vector: np.ndarray | None = None           # the task's query vector, for the label memory
 
 
 def read_labels(path: str | Path) -> list[Label]:
@@ -121,11 +124,11 @@ def collect_samples(session, labels: Sequence[Label], group_sessions: dict | Non
             subset = [(lab, t) for lab, t in chosen if lab.refs.get(ref) is not None]
             if not subset:
                 continue
-            pairs = scorer.aligner.pair_scores([records[t.id] for _, t in subset], ref)
+            pairs = scorer.aligner.pair_scores([records[t.id] for _, t in subset], ref, remember=False)
             for i, (label, task) in enumerate(subset):
                 samples.append(Sample(plan_id, group, task, ref, [c.id for c in pairs.clauses],
                                       [dict(c.fields) for c in pairs.clauses], set(label.refs[ref] or ()),
-                                      {name: m[i] for name, m in pairs.features.items()}))
+                                      {name: m[i] for name, m in pairs.features.items()}, pairs.task_vectors[i]))
     if unresolved:
         log.warning("%d label anchors did not resolve to exactly one task: %s", len(unresolved),
                     "; ".join(f"{l.plan}: {l.anchor!r}" for l in unresolved[:5]))
@@ -136,26 +139,58 @@ def _groups(samples: Iterable[Sample]) -> list[tuple[dict[str, np.ndarray], np.n
     return [(s.features, np.array([c in s.relevant for c in s.clause_ids], dtype=int)) for s in samples if s.relevant]
 
 
-def fit_fusion(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None) -> Fusion:
-    groups = _groups(samples)
+def label_memory(model_id: str, samples: Sequence[Sample]) -> LabelMemory:
+    """The labelled tasks of `samples` as a label memory: one memory per task, with the clauses it
+    serves in each reference it was labelled for."""
+    from align.types import RememberedTask
+
+    tasks: dict[tuple[str, str], tuple[Sample, dict[str, tuple[str, ...]]]] = {}
+    for s in samples:
+        if s.vector is not None:
+            tasks.setdefault((s.plan, s.task.id), (s, {}))[1][s.doc] = tuple(sorted(s.relevant))
+    kept = [(s, serves) for s, serves in tasks.values() if any(serves.values())]
+    if not kept:
+        return LabelMemory.empty(model_id)
+    return LabelMemory(model_id, np.stack([s.vector for s, _ in kept]),
+                       [RememberedTask(s.plan, s.group, serves) for s, serves in kept])
+
+
+def remembered(samples: Sequence[Sample], memory: LabelMemory | None, held_out: Iterable[str] = ()) -> list[Sample]:
+    """`samples` with the label memory's features, each from the memories of communes other than its own
+    and the `held_out` ones (leave-one-commune-out: a fold's training tasks never remember the held-out
+    commune either)."""
+    if memory is None:
+        return list(samples)
+    held_out = set(held_out)
+    out = []
+    for s in samples:
+        extra = memory.features(s.vector, s.doc, s.clause_ids, held_out | {s.group})
+        out.append(dataclasses.replace(s, features={**s.features, **{k: v[0] for k, v in extra.items()}}))
+    return out
+
+
+def fit_fusion(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None,
+               memory: LabelMemory | None = None, held_out: Iterable[str] = ()) -> Fusion:
+    groups = _groups(remembered(samples, memory, held_out))
     if not groups:
         raise EvalError("no labelled positive pairs to fit on")
     return Fusion.fit(model_id, groups, meta={"samples": len(samples)}, features=features)
 
 
-def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None
-                ) -> dict[str, list[np.ndarray]]:
+def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None,
+                memory: LabelMemory | None = None) -> dict[str, list[np.ndarray]]:
     """Per method, each sample's clause scores from a fusion fitted without its commune
-    (`features`: the hybrid ranker's, when not all)."""
+    (`features`: the hybrid ranker's, when not all), with the label memory's features from the
+    other communes (`memory`; None: the samples' features as they are)."""
     scores: dict[str, list[np.ndarray | None]] = {m: [None] * len(samples) for m in METHODS}
     for group in sorted({s.group for s in samples}):
         train = [s for s in samples if s.group != group]
-        fusion = fit_fusion(model_id, train, features)
-        for i, s in enumerate(samples):
-            if s.group == group:
-                feats = {k: v[None, :] for k, v in s.features.items()}
-                for m in METHODS:
-                    scores[m][i] = fusion.score(m, feats)[0]
+        fusion = fit_fusion(model_id, train, features, memory, {group})
+        held = {i: s for i, s in enumerate(samples) if s.group == group}
+        for i, s in zip(held, remembered(list(held.values()), memory)):
+            feats = {k: v[None, :] for k, v in s.features.items()}
+            for m in METHODS:
+                scores[m][i] = fusion.score(m, feats)[0]
     return scores  # type: ignore[return-value]
 
 
@@ -225,7 +260,9 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     label = name or model_id
     if not samples:
         raise EvalError("no label resolved to a task; check the anchors against the parsed plans")
-    scores = loco_scores(model_id, samples)
+    # Models trained leave-one-commune-out embed each commune in their own space: no memory across them.
+    memory = None if group_sessions else label_memory(model_id, samples)
+    scores = loco_scores(model_id, samples, memory=memory)
     rows = []
     for method in METHODS:
         for doc in REF_KEYS:
@@ -234,11 +271,12 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     plans = sorted({s.plan for s in samples})
     per_plan = [{"model": label, "method": default_method, "ref": doc, "plan": plan,
                  **summarise(samples, scores[default_method], doc, plan)} for doc in REF_KEYS for plan in plans]
-    fusion = fit_fusion(model_id, samples)
+    fusion = fit_fusion(model_id, samples, memory=memory)
     threshold = best_threshold(samples, scores[default_method])
     fusion.meta.update({"threshold": threshold, "labels": len(labels) - len(unresolved)})
     worst = worst_misses(samples, scores[default_method], "nq57")
-    return {"model": label, "rows": rows, "per_plan": per_plan, "fusion": fusion, "threshold": threshold,
+    return {"model": label, "rows": rows, "per_plan": per_plan, "fusion": fusion, "memory": memory,
+            "threshold": threshold,
             "unresolved": [(l.plan, l.anchor) for l in unresolved], "worst": worst,
             "labels": len(labels), "samples": len(samples)}
 

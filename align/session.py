@@ -51,8 +51,11 @@ class Session:
         from align.paths import fitted_file
         from align.retrieval.fusion import FUSION_FILE, load_fusion
 
+        from align.retrieval.memory import load_memory
+
         fusion = load_fusion(self.embedder.model_id, fitted_file(FUSION_FILE, self.data_dir))
-        return Aligner(self.index, self.embedder, fusion=fusion, progress=self.progress)
+        return Aligner(self.index, self.embedder, fusion=fusion, progress=self.progress,
+                       memory=load_memory(self.embedder.model_id, self.data_dir))
 
     @cached_property
     def decisions(self):

@@ -416,3 +416,13 @@ class EngineManifest:
     build_seconds: float = 0.0
     verification: Mapping[str, Any] = field(default_factory=dict)
 
+
+
+@dataclass(frozen=True)
+class RememberedTask:
+    """A labelled task as the label memory keeps it (align/retrieval/memory.py): where it is from and,
+    per reference, the clauses a reader said it serves (its vector is a row of the memory's array)."""
+
+    plan: str
+    group: str                          # commune: a commune's tasks are never scored by its own memories
+    serves: Mapping[str, tuple[str, ...]]

@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="also list the N worst-ranked tasks per reference")
     args = parser.parse_args()
 
-    from align.evaluate import LABELS_FILE, collect_samples, loco_scores, read_labels, worst_misses
+    from align.evaluate import LABELS_FILE, collect_samples, label_memory, loco_scores, read_labels, worst_misses
     from align.paths import eval_dir
     from align.retrieval.features import FEATURES
     from align.session import Session
@@ -68,7 +68,8 @@ def main() -> None:
     session = Session(None, model=args.model, progress=False)
     samples, _ = collect_samples(session, read_labels(eval_dir() / LABELS_FILE))
     model_id = session.embedder.model_id
-    scores = loco_scores(model_id, samples)["hybrid"]
+    memory = label_memory(model_id, samples)
+    scores = loco_scores(model_id, samples, memory=memory)["hybrid"]
     full = ranks(samples, scores)
     rows = []
     if args.without:
@@ -77,7 +78,7 @@ def main() -> None:
         if unknown:
             parser.error(f"unknown features: {', '.join(sorted(unknown))}")
         kept = [f for f in FEATURES if f not in dropped]
-        without = ranks(samples, loco_scores(model_id, samples, kept)["hybrid"])
+        without = ranks(samples, loco_scores(model_id, samples, kept, memory)["hybrid"])
         rows += compare(f"+ {args.without}", without, full)
     if args.against:
         rows += compare(f"this code vs {args.against.name}", _keyed(json.loads(args.against.read_text())), full)

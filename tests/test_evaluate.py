@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from align.errors import EvalError
@@ -26,3 +27,29 @@ def test_paired_bootstrap_compares_only_tasks_both_score():
 def test_paired_bootstrap_refuses_disjoint_rankings():
     with pytest.raises(EvalError):
         paired_bootstrap({("nq57", "p", "1"): 0.0}, {("nq03", "p", "1"): 1.0})
+
+
+def _sample(plan, group, task_id, doc, relevant, vector):
+    from align.evaluate import Sample
+    from align.types import Task
+
+    return Sample(plan, group, Task(doc_id=plan, id=task_id, text=f"task {task_id}"), doc, ["C1", "C2"], [{}, {}], set(relevant),
+                  {"dense": np.zeros(2, np.float32)}, np.asarray(vector, np.float32))
+
+
+def test_label_memory_keeps_one_task_with_its_clauses_in_each_reference():
+    from align.evaluate import label_memory
+
+    samples = [_sample("p", "A", "t1", "nq57", {"C1"}, [1, 0]), _sample("p", "A", "t1", "nq03", {"C2"}, [1, 0]),
+               _sample("q", "B", "t1", "nq57", set(), [0, 1])]
+    memory = label_memory("m", samples)
+    assert len(memory) == 1 and dict(memory.entries[0].serves) == {"nq57": ("C1",), "nq03": ("C2",)}
+
+
+def test_remembered_samples_never_remember_their_own_commune():
+    from align.evaluate import label_memory, remembered
+
+    samples = [_sample("p", "A", "t1", "nq57", {"C1"}, [1, 0]), _sample("q", "B", "t1", "nq57", {"C2"}, [1, 0])]
+    first, second = remembered(samples, label_memory("m", samples))
+    assert first.features["mem_vote"].tolist() == [0.0, 1.0]       # A's task sees only B's memory
+    assert second.features["mem_vote"].tolist() == [1.0, 0.0]

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 GAP_PRECISION = 0.8         # the gap cut is the best F1 among cuts at least this precise
 ORPHAN_PRECISION = 0.8
+NOTHING = float(np.nextafter(0.0, 1.0))     # the gap cut that flags only a support of exactly 0
 METHOD = "hybrid"
 
 
@@ -46,9 +47,11 @@ class LabelledCorpus:
     links: dict[str, tuple]                 # ref -> viewpoint links
     samples: list                           # align.evaluate.Sample, for the fusion
     served: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]   # (plan, ref) -> (labels T x C, judged T)
+    memory: object = None                  # align.retrieval.memory.LabelMemory of the task labels
     reviewed: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     # (plan, ref) -> (labels T x C, judged T x C) from reviewers' decisions: training labels only, never scored
     _models: dict = field(default_factory=dict)
+    _scored: dict = field(default_factory=dict)
 
     @property
     def communes(self) -> list[str]:
@@ -59,15 +62,25 @@ class LabelledCorpus:
         if without not in self._models:
             from align.evaluate import fit_fusion
 
-            fusion = fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without])
+            fusion = fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
+                                memory=self.memory, held_out=without)
             self._models[without] = (fusion, self._fit_serves(fusion, without))
         return self._models[without]
 
+    def scored(self, plan: str, ref: str, without: frozenset[str]):
+        """The plan's pair scores against `ref` with the label memory of the communes neither the plan's
+        nor in `without`."""
+        key = (plan, ref, without)
+        if key not in self._scored:
+            self._scored[key] = self.pairs[(plan, ref)].remembered(self.memory, without | {self.groups[plan]})
+        return self._scored[key]
+
     def _fit_serves(self, fusion, without: frozenset[str]) -> ServesModel:
         xs, ys = [], []
-        for (pid, ref), pairs in self.pairs.items():
+        for pid, ref in self.pairs:
             if self.groups[pid] in without:     # the held-out communes' labels and reviews alike
                 continue
+            pairs = self.scored(pid, ref, without)
             labels, judged = self.training_labels(pid, ref)
             xs.append(design(pairs.features, fusion.scorers["hybrid"].rank_scores(pairs.features))[judged])
             ys.append(labels[judged])
@@ -86,7 +99,7 @@ class LabelledCorpus:
 
     def evidence(self, without: frozenset[str], plan: str, ref: Document) -> PlanEvidence:
         fusion, serves = self.models(without)
-        pairs = self.pairs[(plan, ref.id)]
+        pairs = self.scored(plan, ref.id, without)
         return from_pairs([self.plans[plan]], ref, pairs, fusion, serves, METHOD, self.links[ref.id])[plan]
 
 
@@ -110,17 +123,18 @@ def _served(doc: Document, pairs, ref_id: str, task_labels) -> tuple[np.ndarray,
 
 def load_corpus(session, task_labels, plan_ids: Sequence[str]) -> LabelledCorpus:
     from align.corpus_index import task_records
-    from align.evaluate import collect_samples
+    from align.evaluate import collect_samples, label_memory
 
     plans = {pid: session.corpus.document(pid) for pid in plan_ids}
     groups = {pid: str(session.corpus.entry(pid).meta.get("commune", pid)) for pid in plan_ids}
     refs = session.corpus.references(None)
-    pairs = {(pid, ref.id): session.aligner.pair_scores(task_records(doc), ref.id)
+    pairs = {(pid, ref.id): session.aligner.pair_scores(task_records(doc), ref.id, remember=False)
              for pid, doc in plans.items() if doc.tasks for ref in refs}
     served = {key: _served(plans[key[0]], p, key[1], task_labels) for key, p in pairs.items()}
     samples, _ = collect_samples(session, task_labels)
     return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
-                                                                for r in refs}, samples, served)
+                                                                for r in refs}, samples, served,
+                          label_memory(session.embedder.model_id, samples))
 
 
 def review_labels(corpus: LabelledCorpus, decisions) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -170,7 +184,12 @@ def coverage_cuts(values: np.ndarray, labels: Sequence) -> CoverageModel:
     v = np.array([x for x, _ in kept])
     gap = np.array([l.status == "gap" for _, l in kept])
     clear = np.array([l.status == "covered" and not l.borderline for _, l in kept])
-    weak = -best_cut(-v, gap, beta=1.0, min_precision=GAP_PRECISION) if gap.any() else float(v.min())
+    weak = -best_cut(-v, gap, beta=1.0, min_precision=GAP_PRECISION) if gap.any() else NOTHING
+    if not (v < weak).any():
+        # No cut is precise enough on these labels (or none is a gap): then only a clause nothing
+        # can support at all (support 0: no task of the actors it names) is a gap, never one that
+        # merely scores below every labelled pair. A reviewer is better told nothing than told wrong.
+        weak = NOTHING
     return CoverageModel(float(weak), float(max(youden_cut(v, clear), weak)))
 
 

@@ -32,7 +32,7 @@ COVERAGE_FORMAT = 2
 # Modules whose code shapes the support: an edit to any of them invalidates cached coverage.
 SCORING_MODULES = ("align.align", "align.retrieval.features", "align.retrieval.fusion", "align.text.analyze",
                    "align.decide.evidence", "align.decide.coverage", "align.decide.serves", "align.decide.logistic",
-                   "align.decide.actors")
+                   "align.decide.actors", "align.retrieval.memory")
 
 
 def states(plan: PlanCoverage, model: CoverageModel, applicability: list[Applicability]) -> list[str]:
@@ -55,6 +55,7 @@ def _base(session, ref: Document, method: str) -> str:
         {"format": COVERAGE_FORMAT, "version": __version__, "model": session.embedder.model_id,
          "references": references, "ref": ref.id, "ref_hash": ref.content_hash, "method": method,
          "fusion": fusion.to_json(), "serves": session.decisions.serves.to_json(),
+         "memory": session.aligner.memory.fingerprint() if session.aligner.memory is not None else "",
          "applicability": [dataclasses.astuple(a) for a in applicability(ref)]},
         sort_keys=True, default=str).encode())
     for name in SCORING_MODULES:

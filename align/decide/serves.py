@@ -12,6 +12,7 @@ combined over tasks (coverage) without re-normalising.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -29,12 +30,15 @@ def _in_plan(matrix: np.ndarray) -> np.ndarray:
     return (matrix - matrix.mean(axis=0, keepdims=True)) / (matrix.std(axis=0, keepdims=True) + 1e-3)
 
 
-def design(features: dict[str, np.ndarray], rank_scores: np.ndarray) -> np.ndarray:
-    """(tasks, clauses, FEATURES) from one plan's pair features and the ranker's scores."""
+def design(features: dict[str, np.ndarray], rank_scores: np.ndarray, names: Sequence[str] = FEATURES) -> np.ndarray:
+    """(tasks, clauses, names) from one plan's pair features and the ranker's scores (`names`: a fitted
+    model's own, which may be fewer than today's FEATURES)."""
     rank_scores = np.asarray(rank_scores, np.float64)
     ranks = rank_matrix(rank_scores) if rank_scores.size else np.ones_like(rank_scores)
-    columns = [np.asarray(features[n], np.float64) for n in PAIR_FEATURES]
-    columns += [rank_scores, 1.0 / ranks, _in_plan(features["dense"]), _in_plan(features["dense_sent"])]
+    derived = {"rank_score": lambda: rank_scores, "inverse_rank": lambda: 1.0 / ranks,
+               "dense_in_plan": lambda: _in_plan(features["dense"]),
+               "sentence_in_plan": lambda: _in_plan(features["dense_sent"])}
+    columns = [derived[n]() if n in derived else np.asarray(features[n], np.float64) for n in names]
     return np.stack(columns, axis=2)
 
 
@@ -44,7 +48,7 @@ class ServesModel:
 
     def predict(self, features: dict[str, np.ndarray], rank_scores: np.ndarray) -> np.ndarray:
         """(tasks, clauses) probabilities that each task serves each clause."""
-        x = design(features, rank_scores)
+        x = design(features, rank_scores, self.model.features)
         if not x.size:
             return np.zeros(x.shape[:2], dtype=np.float32)
         return self.model.predict(x.reshape(-1, x.shape[2])).reshape(x.shape[:2]).astype(np.float32)

@@ -30,6 +30,10 @@ each a T x C matrix, so fusion can weigh them:
   (03/NQ-CP: 215 of its 299 clauses are other bodies' work, and a commune does not serve a
   ministry's task by using its result); 0 everywhere else. The ranker adds it on top of
   the other features (`fusion.PRIOR_FEATURES`).
+- `mem_max`, `mem_vote`: what readers said of similar tasks of other communes
+  (`align.retrieval.memory`): the best cosine to a labelled task serving the clause, and the
+  clause's share of a kernel vote of the labelled tasks. Added by the aligner after the others
+  (`PairScores.remembered`), since which communes may be remembered depends on who is scored.
 """
 from __future__ import annotations
 
@@ -43,7 +47,7 @@ from align.types import IndexRecord
 
 FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
             "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match", "neighbour", "neighbour_item",
-            "neighbour_bm25", "xref_dense", "xref_bm25", "applicable")
+            "neighbour_bm25", "xref_dense", "xref_bm25", "applicable", "mem_max", "mem_vote")
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2

@@ -74,3 +74,24 @@ def test_orphan_cut_flags_nothing_without_orphans_to_learn_from():
 def test_orphan_cut_ignores_tasks_that_name_a_subject():
     rows = [("p", True, 0.3), ("p", False, 0.0), ("p", False, 0.1)]
     assert 0.1 < orphan_cut(rows) <= 0.3
+
+
+def _relabelled(corpus, plan, anchor, clause):
+    """The corpus with one hand label of `plan` moved to another clause (memory and fitted models anew)."""
+    from align.evaluate import collect_samples, label_memory
+
+    labels = [dataclasses.replace(l, refs={REF: (clause,)}) if l.plan == plan and l.anchor == anchor else l
+              for l in LABELS]
+    fresh = load_corpus(corpus.session, labels, list(corpus.plans))
+    samples, _ = collect_samples(corpus.session, labels)
+    return dataclasses.replace(fresh, memory=label_memory(corpus.session.embedder.model_id, samples))
+
+
+def test_loco_scores_of_a_plan_ignore_its_own_labels_in_the_memory(labelled):
+    moved = _relabelled(labelled, "xa-an-phu", "trạm phát sóng", "II.4.a")
+    assert np.array_equal(_scores(moved, {}), _scores(labelled, {}))
+
+
+def test_loco_scores_of_a_plan_remember_other_communes_labels(labelled):
+    moved = _relabelled(labelled, "xa-binh-minh", "diệt virus", "II.2.a")
+    assert not np.allclose(_scores(moved, {}), _scores(labelled, {}))

@@ -1,0 +1,91 @@
+import json
+
+import numpy as np
+import pytest
+
+from align.errors import ModelError
+from align.retrieval.memory import (MANIFEST, MEMORY_FEATURES, MISSING_GAP, LabelMemory, load_memory,
+                                    memory_dir)
+from align.types import RememberedTask
+
+
+def _unit(*values):
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+# Two communes' labelled tasks in a 3-d space: "a" near the x axis serves clause C1, "b" near y serves C2.
+VECTORS = np.stack([_unit(1, 0.05, 0), _unit(0.05, 1, 0), _unit(1, 0, 0.1)])
+ENTRIES = [RememberedTask("plan-a", "A", {"ref": ("C1",)}),
+           RememberedTask("plan-b", "B", {"ref": ("C2",)}),
+           RememberedTask("plan-b", "B", {"ref": ("C1", "C3"), "other": ("X",)})]
+CLAUSES = ["C1", "C2", "C3", "C4"]
+
+
+def _memory():
+    return LabelMemory("model:1", VECTORS, ENTRIES)
+
+
+def test_memory_features_rank_the_clause_of_the_nearest_remembered_task_first():
+    feats = _memory().features(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES)
+    assert set(feats) == set(MEMORY_FEATURES)
+    for name in ("mem_max", "mem_vote", "mem_proto"):
+        assert int(np.argmax(feats[name][0])) == 0, name
+
+
+def test_memory_features_put_a_clause_no_memory_serves_below_every_remembered_one():
+    feats = _memory().features(_unit(0, 0, 1)[None, :], "ref", CLAUSES)
+    row = feats["mem_max"][0]
+    assert row[3] == pytest.approx(row[:3].min() - MISSING_GAP)
+
+
+def test_memory_features_leave_out_the_excluded_communes():
+    feats = _memory().features(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES, exclude={"B"})
+    assert feats["mem_vote"][0].tolist() == pytest.approx([1.0, 0.0, 0.0, 0.0])
+
+
+def test_memory_features_are_zeros_without_memories_for_the_reference():
+    feats = _memory().features(np.ones((2, 3), np.float32), "unknown-ref", CLAUSES)
+    assert all(m.shape == (2, 4) and not m.any() for m in feats.values())
+
+
+def test_memory_vote_shares_sum_to_one():
+    feats = _memory().features(_unit(0.5, 0.5, 0.1)[None, :], "ref", CLAUSES)
+    assert feats["mem_vote"][0].sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_memory_exclude_for_names_the_commune_of_a_remembered_plan():
+    memory = _memory()
+    assert memory.exclude_for("plan-b") == {"B"}
+    assert memory.exclude_for("a-new-plan") == set()
+
+
+def test_memory_save_load_round_trip(tmp_path):
+    memory = _memory()
+    loaded = LabelMemory.load(memory.save(tmp_path / "m"))
+    assert loaded.model_id == "model:1" and loaded.entries == ENTRIES
+    np.testing.assert_array_equal(loaded.vectors, VECTORS)
+    assert json.loads((tmp_path / "m" / MANIFEST).read_text())["count"] == 3
+
+
+def test_memory_load_refuses_a_manifest_of_another_format(tmp_path):
+    directory = _memory().save(tmp_path / "m")
+    manifest = json.loads((directory / MANIFEST).read_text())
+    (directory / MANIFEST).write_text(json.dumps({**manifest, "format_version": 99}))
+    with pytest.raises(ModelError, match="format"):
+        LabelMemory.load(directory)
+
+
+def test_load_memory_is_empty_when_none_was_fitted(tmp_path):
+    assert len(load_memory("never-fitted:0", tmp_path)) == 0
+
+
+def test_load_memory_reads_the_data_directory_first(tmp_path):
+    _memory().save(memory_dir("model:1", tmp_path, shipped=False))
+    assert len(load_memory("model:1", tmp_path)) == 3
+
+
+def test_memory_fingerprint_changes_with_a_label():
+    moved = LabelMemory("model:1", VECTORS, [*ENTRIES[:2], RememberedTask("plan-b", "B", {"ref": ("C4",)})])
+    assert moved.fingerprint() != _memory().fingerprint()
+    assert _memory().fingerprint() == _memory().fingerprint()
