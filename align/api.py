@@ -277,18 +277,21 @@ class PlanAlign:
         """Retrieval figures of each model (default: this one) and method against the labels,
         leave-one-commune-out, and (`decisions`) the decision figures of the first model.
 
-        `fit` writes the fusion weights and decision models fitted on all labels to the data
-        directory, where every later PlanAlign finds them. `with_reviews` adds the reviewers'
-        decisions in force (review memory) to the serves model's training labels; a plan's reviews
-        never train a model that scores its commune.
+        `fit` writes the fusion weights, label memory and decision models fitted on all labels to
+        the data directory, where every later PlanAlign finds them. `with_reviews` adds the
+        reviewers' decisions in force (review memory) to the serves model's training labels and
+        writes them into the label memory; a plan's reviews never score its own commune.
         """
         from align.evaluate import LABELS_FILE, read_labels
         from align.paths import eval_dir
 
+        from align.decide.suggest import in_force_by_plan
+
         gold = read_labels(labels or eval_dir(self.eval_dir) / LABELS_FILE)
-        runs = [self._retrieval(spec, gold) for spec in (models or [self.model])]
+        reviews = in_force_by_plan(self._review_rows()) if with_reviews else None
+        runs = [self._retrieval(spec, gold, reviews) for spec in (models or [self.model])]
         rows = [r for run in runs for r in run["rows"] if not methods or r["method"].split()[0] in methods]
-        verdicts = self._decisions((models or [self.model])[0], gold, with_reviews) if decisions or fit else None
+        verdicts = self._decisions((models or [self.model])[0], gold, reviews) if decisions or fit else None
         fitted = self._save_fitted(runs, verdicts) if fit else ()
         details = [{k: run[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")}
                    for run in runs]
@@ -296,7 +299,7 @@ class PlanAlign:
         return Evaluation(tuple(rows), tuple(p for run in runs for p in run["per_plan"]), tuple(details), shown,
                           fitted)
 
-    def _retrieval(self, spec: str, gold) -> dict:
+    def _retrieval(self, spec: str, gold, reviews=None) -> dict:
         """evaluate_session for one model; with leave-one-commune-out variants when the registry has them."""
         from align.evaluate import evaluate_session
         from align.models.registry import loco_variants
@@ -304,19 +307,17 @@ class PlanAlign:
         variants = loco_variants(spec)
         groups = {commune: self._session(v, None) for commune, v in variants.items()} if variants else None
         return evaluate_session(self._model_session(spec), gold, group_sessions=groups,
-                                name=f"{spec} (loco)" if variants else None)
+                                name=f"{spec} (loco)" if variants else None, reviews=reviews)
 
     def _model_session(self, spec: str) -> Session:
         return self.session if spec == self.model else self._session(spec, None)
 
-    def _decisions(self, spec: str, gold, with_reviews: bool = False) -> dict:
+    def _decisions(self, spec: str, gold, reviews=None) -> dict:
         from align.decide.evaluate import evaluate_decisions
         from align.decide.labels import COVERAGE_FILE, PAIRS_FILE, read_coverage_labels, read_pair_labels
-        from align.decide.suggest import in_force_by_plan
         from align.paths import eval_dir
 
         labels = eval_dir(self.eval_dir)
-        reviews = in_force_by_plan(self._review_rows()) if with_reviews else None
         return evaluate_decisions(self._model_session(spec), gold, read_coverage_labels(labels / COVERAGE_FILE),
                                   read_pair_labels(labels / PAIRS_FILE), reviews)
 

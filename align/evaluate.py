@@ -152,7 +152,44 @@ def label_memory(model_id: str, samples: Sequence[Sample]) -> LabelMemory:
     if not kept:
         return LabelMemory.empty(model_id)
     return LabelMemory(model_id, np.stack([s.vector for s, _ in kept]),
-                       [RememberedTask(s.plan, s.group, serves) for s, serves in kept])
+                       [RememberedTask(s.plan, s.task.id, s.group, serves) for s, serves in kept])
+
+
+def remember_reviews(memory: LabelMemory, session, decisions) -> LabelMemory:
+    """The memory with the reviewers' decisions in force ({plan: {(task id, ref): decision}}) written over
+    the hand labels: a chosen or accepted clause is served, a rejected one is not, "serves no clause"
+    empties the task's clauses for that reference. A reviewed task nobody labelled joins the memory."""
+    from align.corpus_index import task_records
+    from align.reviews import chosen, for_plan
+    from align.types import REJECT, SERVES_NONE, RememberedTask
+
+    vectors = {(e.plan, e.task): v for e, v in zip(memory.entries, memory.vectors)}
+    entries = {(e.plan, e.task): e for e in memory.entries}
+    known = {e.id for e in session.corpus.entries}
+    for pid, found in decisions.items():
+        if pid not in known:
+            continue
+        doc = session.corpus.document(pid)
+        placed, _ = for_plan(dict(found), doc)
+        rows, records = sorted({row for row, _ in placed}), task_records(doc)
+        fresh = dict(zip(rows, session.aligner.task_vectors([records[r] for r in rows]))) if rows else {}
+        group = str(session.corpus.entry(pid).meta.get("commune", pid))
+        for (row, ref), d in placed.items():
+            key = (pid, doc.tasks[row].id)
+            entry = entries.get(key) or RememberedTask(pid, key[1], group, {})
+            clauses = set(entry.serves.get(ref, ()))
+            if d.action == SERVES_NONE:
+                clauses = set()
+            elif d.action == REJECT:
+                clauses.discard(d.clause_id)
+            elif chosen(d):
+                clauses.add(d.clause_id)
+            entries[key] = dataclasses.replace(entry, serves={**entry.serves, ref: tuple(sorted(clauses))})
+            vectors.setdefault(key, fresh[row])
+    kept = [k for k, e in entries.items() if any(e.serves.values())]
+    if not kept:
+        return LabelMemory.empty(memory.model_id)
+    return LabelMemory(memory.model_id, np.stack([vectors[k] for k in kept]), [entries[k] for k in kept])
 
 
 def remembered(samples: Sequence[Sample], memory: LabelMemory | None, held_out: Iterable[str] = ()) -> list[Sample]:
@@ -253,8 +290,10 @@ def best_threshold(samples: Sequence[Sample], scores: Sequence[np.ndarray], doc:
 
 
 def evaluate_session(session, labels: Sequence[Label], default_method: str = "hybrid",
-                     group_sessions: dict | None = None, name: str | None = None) -> dict:
-    """Every method's metrics for one model, leave-one-commune-out, plus the fusion fitted on all labels."""
+                     group_sessions: dict | None = None, name: str | None = None, reviews=None) -> dict:
+    """Every method's metrics for one model, leave-one-commune-out, plus the fusion fitted on all labels
+    (`reviews`: reviewers' decisions in force, {plan: {(task, ref): decision}}, written into the label
+    memory; like hand labels, never remembered when their own commune is scored)."""
     model_id = session.embedder.model_id
     samples, unresolved = collect_samples(session, labels, group_sessions)
     label = name or model_id
@@ -262,6 +301,8 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
         raise EvalError("no label resolved to a task; check the anchors against the parsed plans")
     # Models trained leave-one-commune-out embed each commune in their own space: no memory across them.
     memory = None if group_sessions else label_memory(model_id, samples)
+    if memory is not None and reviews:
+        memory = remember_reviews(memory, session, reviews)
     scores = loco_scores(model_id, samples, memory=memory)
     rows = []
     for method in METHODS:

@@ -424,5 +424,6 @@ class RememberedTask:
     per reference, the clauses a reader said it serves (its vector is a row of the memory's array)."""
 
     plan: str
+    task: str                           # task id in the plan
     group: str                          # commune: a commune's tasks are never scored by its own memories
     serves: Mapping[str, tuple[str, ...]]

@@ -317,6 +317,9 @@ def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, revie
     plan_ids = sorted({l.plan for l in task_labels} | {l.plan for l in coverage_labels})
     corpus = load_corpus(session, task_labels, plan_ids)
     if reviews:
+        from align.evaluate import remember_reviews
+
+        corpus.memory = remember_reviews(corpus.memory, session, reviews)
         corpus.reviewed = review_labels(corpus, reviews)
         log.info("%d reviewed (task, clause) pairs added to the serves model's labels",
                  sum(int(told.sum()) for _, told in corpus.reviewed.values()))

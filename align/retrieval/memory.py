@@ -20,8 +20,9 @@ A commune's tasks are never scored by its own memories (`exclude`): in the evalu
 that is leave-one-commune-out; in use it means a labelled plan gets what a new commune's
 plan would, so what `align` shows for a corpus plan is what the evaluation measured.
 The memory is fitted with the other models (`plan-align eval --fit`) and saved as a folder:
-`manifest.json`, `vectors.npy` and `entries.jsonl` (one line per task: commune, and for each
-reference the clause ids it serves).
+`manifest.json`, `vectors.npy` and `entries.jsonl` (one line per task: plan, task id, commune, and
+for each reference the clause ids it serves). `plan-align eval --fit --with-reviews` writes the
+reviewers' decisions in force over the hand labels (`align.evaluate.remember_reviews`).
 """
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ class LabelMemory:
         digest = hashlib.sha256(self.model_id.encode("utf-8"))
         digest.update(np.ascontiguousarray(self.vectors).tobytes())
         for e in self.entries:
-            digest.update(json.dumps([e.plan, e.group, dict(e.serves)], sort_keys=True, ensure_ascii=False).encode())
+            digest.update(json.dumps([e.plan, e.task, e.group, dict(e.serves)], sort_keys=True,
+                                     ensure_ascii=False).encode())
         return digest.hexdigest()
 
     def exclude_for(self, plan_id: str) -> set[str]:
@@ -128,7 +130,8 @@ class LabelMemory:
         directory = Path(directory)
         with atomic_dir(directory) as tmp:
             np.save(tmp / VECTORS, self.vectors)
-            lines = (json.dumps({"plan": e.plan, "group": e.group, "serves": dict(e.serves)}, ensure_ascii=False)
+            lines = (json.dumps({"plan": e.plan, "task": e.task, "group": e.group, "serves": dict(e.serves)},
+                                ensure_ascii=False)
                      for e in self.entries)
             (tmp / ENTRIES).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
             (tmp / MANIFEST).write_text(json.dumps({"format_version": FORMAT_VERSION, "model_id": self.model_id,
@@ -146,7 +149,8 @@ class LabelMemory:
                                  f"this version reads {FORMAT_VERSION}")
             vectors = np.load(directory / VECTORS)
             lines = (directory / ENTRIES).read_text(encoding="utf-8").splitlines()
-            entries = [RememberedTask(item["plan"], item["group"], {d: tuple(c) for d, c in item["serves"].items()})
+            entries = [RememberedTask(item["plan"], item["task"], item["group"],
+                                      {d: tuple(c) for d, c in item["serves"].items()})
                        for item in map(json.loads, filter(str.strip, lines))]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{directory}: unreadable label memory ({exc})") from exc

@@ -95,3 +95,21 @@ def test_loco_scores_of_a_plan_ignore_its_own_labels_in_the_memory(labelled):
 def test_loco_scores_of_a_plan_remember_other_communes_labels(labelled):
     moved = _relabelled(labelled, "xa-binh-minh", "diệt virus", "II.2.a")
     assert not np.allclose(_scores(moved, {}), _scores(labelled, {}))
+
+
+def test_remember_reviews_add_a_reviewed_task_to_the_memory(labelled):
+    from align.evaluate import remember_reviews
+
+    review = _choice(labelled, "xa-binh-minh", "bóng đá", "II.1.a")
+    memory = remember_reviews(labelled.memory, labelled.session, review)
+    added = [e for e in memory.entries if e not in labelled.memory.entries]
+    assert len(memory) == len(labelled.memory) + 1 and dict(added[0].serves) == {REF: ("II.1.a",)}
+
+
+def test_remember_reviews_never_score_the_reviewed_commune(labelled):
+    from align.evaluate import remember_reviews
+
+    review = _choice(labelled, "xa-an-phu", "Mua sắm máy tính", "II.1.a")
+    moved = dataclasses.replace(labelled, memory=remember_reviews(labelled.memory, labelled.session, review),
+                                _models={}, _scored={})
+    assert np.array_equal(_scores(moved, {}), _scores(labelled, {}))

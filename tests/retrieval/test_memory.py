@@ -16,9 +16,9 @@ def _unit(*values):
 
 # Two communes' labelled tasks in a 3-d space: "a" near the x axis serves clause C1, "b" near y serves C2.
 VECTORS = np.stack([_unit(1, 0.05, 0), _unit(0.05, 1, 0), _unit(1, 0, 0.1)])
-ENTRIES = [RememberedTask("plan-a", "A", {"ref": ("C1",)}),
-           RememberedTask("plan-b", "B", {"ref": ("C2",)}),
-           RememberedTask("plan-b", "B", {"ref": ("C1", "C3"), "other": ("X",)})]
+ENTRIES = [RememberedTask("plan-a", "t1", "A", {"ref": ("C1",)}),
+           RememberedTask("plan-b", "t1", "B", {"ref": ("C2",)}),
+           RememberedTask("plan-b", "t2", "B", {"ref": ("C1", "C3"), "other": ("X",)})]
 CLAUSES = ["C1", "C2", "C3", "C4"]
 
 
@@ -86,6 +86,6 @@ def test_load_memory_reads_the_data_directory_first(tmp_path):
 
 
 def test_memory_fingerprint_changes_with_a_label():
-    moved = LabelMemory("model:1", VECTORS, [*ENTRIES[:2], RememberedTask("plan-b", "B", {"ref": ("C4",)})])
+    moved = LabelMemory("model:1", VECTORS, [*ENTRIES[:2], RememberedTask("plan-b", "t2", "B", {"ref": ("C4",)})])
     assert moved.fingerprint() != _memory().fingerprint()
     assert _memory().fingerprint() == _memory().fingerprint()
