@@ -121,7 +121,7 @@ def test_write_review_xlsx_has_one_sheet_per_table(review, tmp_path):
 
     book = load_workbook(write_review(review, tmp_path / "r.xlsx", "en"))
     assert book.sheetnames == ["Summary", "Items", "Tasks", "Gaps", "Clauses", "Orphans", "Duplicates", "Matrix"]
-    assert book["Tasks"].cell(row=1, column=2).value == "task"
+    assert book["Tasks"].cell(row=1, column=2).value == "Task"
     assert HOSTILE in [c.value for c in book["Tasks"]["B"]]
 
 
