@@ -10,7 +10,9 @@ the negatives; a pair's score is the mean logit of both orders. One thread (torc
 
 Printed: the training and scoring time of each fold, the judged pairs' AUC of the scores alone and
 of the shipped pair model (pair_eval's LOCO), precision at recall 0.6-0.85 of the scores alone and of
-a fixed blend (z-scored logit of each, mean; nothing fitted), and the pair model with the score as a
+a fixed blend (z-scored logit of each, mean; nothing fitted), both again with the scores z-scored
+within each held-out commune (its own scores only, no labels: fold models are not calibrated
+alike), and the pair model with the score as a
 feature, the training rows' scores taken from the folds that held each row's commune out (those
 models saw the test commune's pairs: an approximation of the nested evaluation, which would need a
 model per pair of communes).
@@ -162,8 +164,15 @@ def main() -> None:
     alone = 1 / (1 + np.exp(-scores))
     z = lambda v: (v - v.mean()) / v.std()  # noqa: E731
     blend = z(scores) + z(np.log(base_p / (1 - base_p + 1e-12) + 1e-12))
+    per_commune = scores.copy()
+    for group in set(pairs.home.tolist()):
+        mask = pairs.home == group
+        per_commune[mask] = z(scores[mask])
     judged = pairs.candidate & ~pairs.exact
-    for name, p in (("cross-encoder alone", alone), ("blend (fixed, mean of z-scores)", blend)):
+    for name, p in (("cross-encoder alone", alone), ("blend (fixed, mean of z-scores)", blend),
+                    ("cross-encoder z-scored per commune", per_commune),
+                    ("blend, cross-encoder z-scored per commune", per_commune + z(np.log(base_p / (1 - base_p + 1e-12)
+                                                                                      + 1e-12)))):
         curve = pair_eval.precision_recall(pairs, p, RECALLS)
         print(name, {"auc": round(float(_auc(p[judged], pairs.duplicate[judged])), 3),
                      **{f"p@{c['recall']}": c["precision"] for c in curve}}, paired_bootstrap(pairs, base_p, p, args.boot))
