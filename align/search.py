@@ -55,13 +55,11 @@ def _commune_mask(doc_ids: Sequence[str], communes: dict[str, str], commune: str
     return mask
 
 
-def _lexical_scores(bm25, store, text: str) -> np.ndarray:
-    """BM25 of the query against every unit, in store row order."""
-    from align.text.analyze import analyze
-
+def _lexical_scores(bm25, store, tokens: list[str]) -> np.ndarray:
+    """BM25 of the query's words against every unit, in store row order."""
     if bm25 is None or not len(bm25):
         return np.zeros(len(store), dtype=np.float32)
-    raw = bm25.score(analyze(text))
+    raw = bm25.score(tokens)
     uids = store.records.uids
     if bm25.ids == uids:
         return raw
@@ -72,10 +70,23 @@ def _lexical_scores(bm25, store, text: str) -> np.ndarray:
 def search(session, text: str, kind: str = "task", commune: str | None = None, top_k: int = 10,
            lexical: bool = True) -> list[Hit]:
     """The `top_k` units most similar to `text`, best first."""
-    from align.decide.peers import plan_communes
+    from concurrent.futures import ThreadPoolExecutor
+
+    from align.text.analyze import analyze
 
     if not text.strip():
         raise PlanAlignError("empty search text")
+    # The query's words are segmented on a second thread while the index and the model load:
+    # underthesea's model takes about as long to load as they do (a fresh process: 1.1 s each).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tokens = pool.submit(analyze, text) if lexical else None
+        return _search(session, text, kind, commune, top_k, tokens)
+
+
+def _search(session, text: str, kind: str, commune: str | None, top_k: int, tokens) -> list[Hit]:
+    from align.decide.peers import plan_communes
+
+    lexical = tokens is not None
     store, bm25 = _stores(session.index, kind)
     if not len(store):
         return []
@@ -92,7 +103,7 @@ def search(session, text: str, kind: str = "task", commune: str | None = None, t
     else:
         _, found = store.search(query[None, :], wanted)
         candidates = {int(r) for r in found[0] if r >= 0}
-    lex = _lexical_scores(bm25, store, text) if lexical else np.zeros(len(store), np.float32)
+    lex = _lexical_scores(bm25, store, tokens.result()) if lexical else np.zeros(len(store), np.float32)
     if mask is not None:
         lex = np.where(mask, lex, 0.0)
     best_lex = float(lex.max()) if len(lex) else 0.0
