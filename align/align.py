@@ -37,15 +37,14 @@ class PairScores:
     features: dict[str, np.ndarray]
     task_views: list[UnitView]
     clause_views: list[UnitView]
-    task_vectors: np.ndarray | None = None      # (T, dim) query vectors of `tasks`
+    task_vectors: np.ndarray                    # (T, dim) query vectors of `tasks`
 
     def remembered(self, memory: LabelMemory | None, exclude: Iterable[str]) -> "PairScores":
         """These scores with the label memory's features (`align.retrieval.memory`) from the memories of
         communes not in `exclude`; zeros without a memory."""
         doc_id = self.clauses[0].doc_id if self.clauses else ""
-        extra = (memory or LabelMemory.empty()).features(
-            self.task_vectors if self.task_vectors is not None else np.zeros((len(self.tasks), 1)), doc_id,
-            [c.id for c in self.clauses], exclude)
+        extra = (memory or LabelMemory.empty()).features(self.task_vectors, doc_id, [c.id for c in self.clauses],
+                                                         exclude)
         return dataclasses.replace(self, features={**self.features, **extra})
 
 
