@@ -43,11 +43,12 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from align.retrieval.memory import MEMORY_FEATURES
 from align.types import IndexRecord
 
 FEATURES = ("dense", "dense_sent", "dense_joint", "dense_ctx", "item_dense", "bm25", "idf_overlap",
             "rrf_dense", "rrf_bm25", "ctx_overlap", "kind_match", "neighbour", "neighbour_item",
-            "neighbour_bm25", "xref_dense", "xref_bm25", "applicable", "mem_max", "mem_vote")
+            "neighbour_bm25", "xref_dense", "xref_bm25", "applicable", *MEMORY_FEATURES)
 RRF_K = 60.0
 # Headings at these depths say nothing about the topic (document title, "III. NHIỆM VỤ...").
 CONTEXT_DEPTH = 2

@@ -3,18 +3,17 @@
 Communes write their plans from the same templates, so a task of one commune often restates
 a task of another, and the clause a careful reader gave that one is strong evidence for this
 one: stronger than any cosine to the clause itself, which has to bridge a commune's wording
-and a resolution's (eval/README.md, "Ranking": +0.04 MRR on NQ 57, +0.07 on 03/NQ-CP).
+and a resolution's (eval/README.md, "Ranking with the label memory": MRR +0.054 on NQ 57,
++0.144 on 03/NQ-CP).
 
 A `LabelMemory` holds the query vectors of labelled tasks, the clauses each serves in each
 reference, and the commune each belongs to. For a task and a reference it gives two
 features per clause (`MEMORY_FEATURES`):
 
-- `mem_max`: the best cosine between the task and a remembered task that serves the clause;
-- `mem_proto`: the cosine between the task and the mean of the remembered tasks serving it
-  (a nearest-centroid classifier: steadier than one neighbour when many tasks serve a clause).
-
-A clause no remembered task serves gets the task's lowest value minus `MISSING_GAP`, so it
-stands below every remembered clause after standardising within the task.
+- `mem_max`: the best cosine between the task and a remembered task that serves the clause
+  (a clause no remembered task serves gets the task's lowest value minus `MISSING_GAP`, so it
+  stands below every remembered clause after standardising within the task);
+- `mem_vote`: the clause's share of a kernel vote of the remembered tasks (`VOTE_WIDTH`).
 
 A commune's tasks are never scored by its own memories (`exclude`): in the evaluation
 that is leave-one-commune-out; in use it means a labelled plan gets what a new commune's
@@ -38,12 +37,11 @@ from align.types import RememberedTask
 
 log = logging.getLogger(__name__)
 
-MEMORY_FEATURES = ("mem_max", "mem_proto", "mem_vote", "mem_lvote")
+MEMORY_FEATURES = ("mem_max", "mem_vote")
 # The vote's kernel: a remembered task counts exp((cosine - 1) / VOTE_WIDTH), so one at cosine
 # 0.98 counts e^-1 of a verbatim repeat and one at 0.90 almost nothing (two random tasks of the
 # corpus are at about 0.87: e5's cosines are compressed).
 VOTE_WIDTH = 0.02
-LOG_FLOOR = 1e-6
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
@@ -99,17 +97,13 @@ class LabelMemory:
         cosines = task_vectors @ self.vectors.T                     # tasks x memories
         kernel = np.exp((cosines - 1.0) / VOTE_WIDTH)
         best = np.full(shape, np.nan, dtype=np.float32)
-        proto = np.full(shape, np.nan, dtype=np.float32)
         vote = np.zeros(shape, dtype=np.float64)
         for column, rows in members.items():
             best[:, column] = cosines[:, rows].max(axis=1)
-            centroid = self.vectors[rows].mean(axis=0)
-            proto[:, column] = task_vectors @ (centroid / (np.linalg.norm(centroid) or 1.0))
             vote[:, column] = kernel[:, rows].sum(axis=1)
         total = vote.sum(axis=1, keepdims=True)
-        return {"mem_max": _fill_missing(best), "mem_proto": _fill_missing(proto),
-                "mem_vote": np.divide(vote, total, out=np.zeros_like(vote), where=total > 0).astype(np.float32),
-                "mem_lvote": np.log(vote + LOG_FLOOR).astype(np.float32)}
+        return {"mem_max": _fill_missing(best),
+                "mem_vote": np.divide(vote, total, out=np.zeros_like(vote), where=total > 0).astype(np.float32)}
 
     def _members(self, doc_id: str, clause_ids: Sequence[str], exclude: set[str]) -> dict[int, list[int]]:
         """Clause column -> rows of the memories (not of excluded communes) that serve it."""

@@ -29,7 +29,7 @@ def _memory():
 def test_memory_features_rank_the_clause_of_the_nearest_remembered_task_first():
     feats = _memory().features(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES)
     assert set(feats) == set(MEMORY_FEATURES)
-    for name in ("mem_max", "mem_vote", "mem_proto"):
+    for name in MEMORY_FEATURES:
         assert int(np.argmax(feats[name][0])) == 0, name
 
 
