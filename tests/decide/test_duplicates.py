@@ -190,3 +190,14 @@ def test_across_finds_tasks_binh_giang_and_nguyen_luong_bang_share(real_session)
     shared = [(a.id, b.id) for _, a, b in _labelled(real_session, lambda l: (l.a[0], l.b[0]) == (plan.id, other))]
     hits = [pair for pair in shared if pair in found]
     assert len(shared) >= 10 and len(hits) >= 0.7 * len(shared)
+
+
+def test_floor_for_an_int8_engine_is_below_the_fp32_floor_by_its_margin():
+    from types import SimpleNamespace
+
+    from align.decide.duplicates import FLOOR_MARGIN, floor_for
+
+    fp32, int8 = SimpleNamespace(precision="fp32"), SimpleNamespace(precision="int8")
+    assert (floor_for(fp32, True), floor_for(fp32, False)) == (WITHIN_FLOOR, CANDIDATE_FLOOR)
+    assert floor_for(int8, False) == pytest.approx(CANDIDATE_FLOOR - FLOOR_MARGIN["int8"])
+    assert floor_for(object(), True) == WITHIN_FLOOR    # an engine that names no precision is fp32

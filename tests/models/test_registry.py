@@ -49,8 +49,8 @@ def test_resolve_model_refuses_to_train_an_unbuilt_variant(cache):
 
 
 def test_canonical_name_maps_the_short_names():
-    assert [registry.canonical_name(n) for n in ("e5", "e5-int8", "e5-plan")] == [
-        "e5-small-onnx", "e5-small-onnx-int8", "e5-plan"]
+    assert [registry.canonical_name(n) for n in ("e5", "e5-int8", "e5-fp32", "e5-plan")] == [
+        "e5-small-onnx-int8-token", "e5-small-onnx-int8-token", "e5-small-onnx", "e5-plan"]
 
 
 def test_slug_folds_vietnamese_names():
@@ -77,7 +77,8 @@ def test_list_models_shows_registry_models_unbuilt_in_an_empty_cache(cache):
 
 def test_list_models_names_engine_and_precision_of_unbuilt_exports(cache):
     rows = {r["name"]: r for r in registry.list_models()}
-    assert (rows["e5-small-onnx-int8"]["engine"], rows["e5-small-onnx-int8"]["precision"]) == ("onnxruntime", "int8")
+    int8 = rows["e5-small-onnx-int8-token"]
+    assert (int8["engine"], int8["precision"], rows["e5-small-onnx"]["precision"]) == ("onnxruntime", "int8", "fp32")
     assert (rows["e5-small-st"]["engine"], rows["e5-plan"]["kind"]) == ("torch", "adapted")
 
 
