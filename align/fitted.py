@@ -29,14 +29,21 @@ def read_entries(path: Path, what: str, version: int | None = None) -> list[dict
     return entries
 
 
-def entry_for(path: Path, model_id: str, what: str, version: int | None = None) -> dict | None:
-    """The entry fitted for `model_id`, else (with a warning) the file's first, else None."""
+def entry_for(path: Path, model_id: str, what: str, version: int | None = None,
+              fallback: Path | None = None) -> dict | None:
+    """The entry fitted for `model_id`, else `fallback`'s for it (the shipped file: a user's own
+    fits made before a model was shipped must not hide its shipped entry), else (with a warning)
+    the file's first, else None."""
     if not path.is_file():
         return None
     entries = read_entries(path, what, version)
     for entry in entries:
         if entry["model_id"] == model_id:
             return entry
+    if fallback is not None and fallback != path and fallback.is_file():
+        shipped = next((e for e in read_entries(fallback, what, version) if e["model_id"] == model_id), None)
+        if shipped is not None:
+            return shipped
     if entries:
         log.warning("no %s fitted for %s; using those of %s", what, model_id, entries[0]["model_id"])
         return entries[0]

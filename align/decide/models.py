@@ -69,7 +69,8 @@ class Decisions:
 
 def load_decisions(model_id: str, path: str | Path | None = None) -> Decisions:
     """The decisions fitted for `model_id`, else those of the first model in the file, else the priors."""
-    entry = entry_for(Path(path) if path else fitted_file(DECISIONS_FILE), model_id, WHAT, FORMAT_VERSION)
+    entry = entry_for(Path(path) if path else fitted_file(DECISIONS_FILE), model_id, WHAT, FORMAT_VERSION,
+                      fallback=None if path else SHIPPED_DATA / DECISIONS_FILE)
     if entry is None:
         log.warning("no fitted decision models (run `plan-align eval --fit`); using the priors")
         return Decisions.prior(model_id)

@@ -160,7 +160,8 @@ def _fit_platt(groups, scorer: MethodScorer) -> tuple[float, float]:
 
 def load_fusion(model_id: str, path: str | Path | None = None) -> Fusion:
     """The fitted fusion for `model_id` (a file holds one entry per model), else the prior."""
-    entry = entry_for(Path(path) if path else fitted_file(FUSION_FILE), model_id, "fusion weights")
+    entry = entry_for(Path(path) if path else fitted_file(FUSION_FILE), model_id, "fusion weights",
+                      fallback=None if path else SHIPPED_DATA / FUSION_FILE)
     if entry is None:
         log.warning("no fitted fusion weights (run `plan-align eval --fit`); scores are uncalibrated")
         return Fusion.prior(model_id)
