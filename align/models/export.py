@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from align.embed.model_dir import DATA_FILE, ONNX_FILE, TOKENIZER_FILE, save_manifest
+from align.embed.model_dir import ONNX_FILE, TOKENIZER_FILE, save_graph, save_manifest
 from align.embed.vocabulary import write_vocabulary
 from align.errors import ModelError
 from align.models.quantise import calibration_sentences, quantise_per_token
@@ -142,9 +142,7 @@ def _store(source: Path, stage: Path) -> None:
     """Write `source` as model.onnx with every weight in model.onnx.data (memory-mapped at load)."""
     import onnx
 
-    model = onnx.load(str(source))
-    onnx.save_model(model, str(stage / ONNX_FILE), save_as_external_data=True, all_tensors_to_one_file=True,
-                    location=DATA_FILE, size_threshold=1024)
+    save_graph(onnx.load(str(source)), stage / ONNX_FILE)
     source.unlink()
 
 

@@ -39,20 +39,20 @@ def weighted_matmuls(model) -> list:
 
 def quantise_per_token(stage: Path, sentences: list[str], alpha: float = ALPHA) -> None:
     """Rewrite the fp32 export in `stage` (model.onnx + data, tokenizer, manifest) in int8 per token."""
-    from align.embed.model_dir import DATA_FILE, ONNX_FILE
+    from align.embed.model_dir import DATA_FILE, ONNX_FILE, save_graph
 
     peaks = input_peaks(stage, sentences)
     model = _rewrite(stage / ONNX_FILE, peaks, alpha)
     (stage / ONNX_FILE).unlink()
     (stage / DATA_FILE).unlink()
-    _save(model, stage / ONNX_FILE, DATA_FILE)
+    save_graph(model, stage / ONNX_FILE)
 
 
 def input_peaks(stage: Path, sentences: list[str]) -> dict[str, np.ndarray]:
     """max |x| per channel of every weighted product's input, over `sentences` as queries and passages."""
     import onnx
 
-    from align.embed.model_dir import ONNX_FILE
+    from align.embed.model_dir import ONNX_FILE, save_graph
     from align.embed.onnx_runtime import OnnxEmbedder
 
     model = onnx.load(str(stage / ONNX_FILE))
@@ -60,7 +60,7 @@ def input_peaks(stage: Path, sentences: list[str]) -> dict[str, np.ndarray]:
     for name in names:
         model.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
     probe = stage / "probe.onnx"
-    _save(model, probe, "probe.onnx.data")
+    save_graph(model, probe, "probe.onnx.data")
     try:
         import onnxruntime as ort
 
@@ -78,16 +78,11 @@ def input_peaks(stage: Path, sentences: list[str]) -> dict[str, np.ndarray]:
 
 
 def feeds(embedder, sentences: list[str], batch: int = 16) -> Iterator[dict[str, np.ndarray]]:
-    """Padded (input_ids, attention_mask) batches of `sentences`, as queries then as passages."""
+    """The engine's own feeds (`OnnxEmbedder.feed`) of `sentences`, as queries then as passages, by length."""
     for kind in ("query", "passage"):
         tokens = sorted(embedder._tokens(sentences, kind), key=len)
         for i in range(0, len(tokens), batch):
-            rows = tokens[i:i + batch]
-            ids = np.full((len(rows), max(map(len, rows))), embedder.manifest.pad_id, np.int64)
-            mask = np.zeros_like(ids)
-            for r, t in enumerate(rows):
-                ids[r, :len(t)], mask[r, :len(t)] = t, 1
-            yield {"input_ids": ids, "attention_mask": mask}
+            yield embedder.feed(tokens[i:i + batch])
 
 
 def _rewrite(path: Path, peaks: dict[str, np.ndarray], alpha: float):
@@ -178,9 +173,3 @@ class _Constants:
         self.graph.initializer.append(numpy_helper.from_array(np.asarray(value), name))
         return name
 
-
-def _save(model, path: Path, data_name: str) -> None:
-    import onnx
-
-    onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
-                    location=data_name, size_threshold=1024)
