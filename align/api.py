@@ -245,7 +245,7 @@ class PlanAlign:
         from align.decide.peers import corpus_coverage, plan_communes
 
         reference = self.corpus.references([ref or self.default_ref()])[0]
-        model, source = coverage_model(self.session, threshold)
+        model, source = coverage_model(self.session, reference.id, threshold)
         plans = corpus_coverage(self.session, reference, method or DEFAULT_METHOD)
         plans, marks = self._reviewed_plans(plans, reference, method or DEFAULT_METHOD) if reviewed else (plans, {})
         return CoverageMatrix(reference, plans, model, source, tuple(applicability(reference)),

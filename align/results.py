@@ -344,7 +344,7 @@ class Review(_Views):
 
 
 EVAL_COLUMNS = ("model", "method", "ref", "n", "hit@1", "hit@5", "mrr", "ndcg@5", "item@1", "auc_none", "n_none")
-DECISION_COLUMNS = ("plan", "gap_precision", "gap_recall", "gaps_labelled", "gaps_reported", "max_false_gaps",
+DECISION_COLUMNS = ("plan", "ref", "gap_precision", "gap_recall", "gaps_labelled", "gaps_reported", "max_false_gaps",
                     "covered_recall", "weak_share", "central_gaps", "orphan_precision", "orphan_recall",
                     "orphans_labelled", "orphans_reported")
 DUPLICATE_COLUMNS = ("pairs", "same", "related", "different", "duplicate_precision", "duplicate_recall",
@@ -380,7 +380,7 @@ class Evaluation(_Views):
         if self.decisions is not None:
             d = self.decisions
             out += [("Decisions, leave-one-commune-out (eval/coverage_labels.jsonl, eval/labels.jsonl)",
-                     DECISION_COLUMNS, [d["overall"], *d["per_plan"]]),
+                     DECISION_COLUMNS, [d["overall"], *d.get("by_reference", ()), *d["per_plan"]]),
                     ("Duplicate pairs, leave-one-commune-out (eval/duplicate_pairs.jsonl)", DUPLICATE_COLUMNS,
                      [d["duplicates"]]),
                     *([("Duplicate precision at each recall, leave-one-commune-out (pooled probabilities)",

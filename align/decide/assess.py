@@ -53,9 +53,10 @@ class OrphanAssessment:
     stale: tuple[ReviewDecision, ...] = ()
 
 
-def coverage_model(session, cut: float | None = None) -> tuple[CoverageModel, str]:
-    """The coverage model in force, with `cut` (when given) as the support below which a clause is a gap."""
-    model = session.decisions.coverage
+def coverage_model(session, ref_id: str, cut: float | None = None) -> tuple[CoverageModel, str]:
+    """The coverage model in force for the reference `ref_id`, with `cut` (when given) as the support below
+    which a clause is a gap."""
+    model = session.decisions.coverage_for(ref_id)
     fitted = "fitted on eval/coverage_labels.jsonl" if session.decisions.meta.get("fitted") else "prior (unfitted)"
     if cut is None:
         return model, fitted
@@ -75,7 +76,7 @@ def assess(session, plan: str | Document, ref_id: str, method: str | None = None
     document, ref, method, placed, stale = _inputs(session, plan, ref_id, method, reviews)
     scope = _scope(session, document, method, placed)
     evidence = next(ev for ev in scope if ev.ref.id == ref.id)
-    model, source = coverage_model(session, cut)
+    model, source = coverage_model(session, ref.id, cut)
     rules = tuple(applicability(ref))
     pairs = reviewed.chosen_pairs(evidence, placed)
     actors = reviewed.unmask(actor_masks(document, ref, rules), pairs)

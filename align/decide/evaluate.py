@@ -49,6 +49,9 @@ class LabelledCorpus:
     served: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]   # (plan, ref) -> (labels T x C, judged T)
     memory: object = None                  # align.retrieval.memory.LabelMemory of the task labels
     reviewed: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    covering: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # (plan, ref) -> (labels T x C, judged T x C) from the coverage labels: a labelled clause's column is judged
+    # for every task (the reader names every task that carries it out), its named tasks serve it
     # (plan, ref) -> (labels T x C, judged T x C) from reviewers' decisions: training labels only, never scored
     _models: dict = field(default_factory=dict)
     _scored: dict = field(default_factory=dict)
@@ -87,10 +90,14 @@ class LabelledCorpus:
         return ServesModel.fit(np.concatenate(xs), np.concatenate(ys))
 
     def training_labels(self, plan: str, ref: str) -> tuple[np.ndarray, np.ndarray]:
-        """(labels, judged), both tasks x clauses: the hand labels' judged rows, with the reviewed pairs
-        (`reviewed`) written over them."""
+        """(labels, judged), both tasks x clauses: the hand labels' judged rows, joined by the coverage
+        labels' judged columns (a pair either says serves, serves), with the reviewed pairs (`reviewed`)
+        written over them."""
         labels, rows = self.served[(plan, ref)]
         judged = np.repeat(rows[:, None], labels.shape[1], axis=1)
+        covering = self.covering.get((plan, ref))
+        if covering is not None:
+            labels, judged = labels | covering[0], judged | covering[1]
         extra = self.reviewed.get((plan, ref))
         if extra is None:
             return labels, judged
@@ -121,7 +128,28 @@ def _served(doc: Document, pairs, ref_id: str, task_labels) -> tuple[np.ndarray,
     return labels, judged
 
 
-def load_corpus(session, task_labels, plan_ids: Sequence[str]) -> LabelledCorpus:
+def _covering(doc: Document, pairs, ref_id: str, coverage_labels) -> tuple[np.ndarray, np.ndarray]:
+    """The coverage labels of `doc` on `ref_id` as serves labels: (named tasks, judged columns)."""
+    from align.evaluate import find_task
+
+    ids = {c.id: j for j, c in enumerate(pairs.clauses)}
+    position = {t.id: i for i, t in enumerate(doc.tasks)}
+    labels = np.zeros((len(doc.tasks), len(ids)), bool)
+    judged = np.zeros((len(doc.tasks), len(ids)), bool)
+    for label in coverage_labels:
+        if label.plan != doc.id or label.ref != ref_id or label.clause not in ids or label.status == "na":
+            continue
+        column = ids[label.clause]
+        judged[:, column] = True
+        for anchor, occurrence in label.tasks:
+            task = find_task(doc.tasks, anchor, occurrence)
+            if task is not None:
+                labels[position[task.id], column] = True
+    return labels, judged
+
+
+def load_corpus(session, task_labels, plan_ids: Sequence[str], coverage_labels=()) -> LabelledCorpus:
+    """The labelled plans scored against every reference; `coverage_labels` also train the serves model."""
     from align.corpus_index import task_records
     from align.evaluate import collect_samples, label_memory
 
@@ -131,10 +159,12 @@ def load_corpus(session, task_labels, plan_ids: Sequence[str]) -> LabelledCorpus
     pairs = {(pid, ref.id): session.aligner.pair_scores(task_records(doc), ref.id, remember=False)
              for pid, doc in plans.items() if doc.tasks for ref in refs}
     served = {key: _served(plans[key[0]], p, key[1], task_labels) for key, p in pairs.items()}
+    covering = {key: _covering(plans[key[0]], p, key[1], coverage_labels) for key, p in pairs.items()}
     samples, _ = collect_samples(session, task_labels)
     return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
                                                                 for r in refs}, samples, served,
-                          label_memory(session.embedder.model_id, samples))
+                          label_memory(session.embedder.model_id, samples),
+                          covering={k: v for k, v in covering.items() if v[1].any()})
 
 
 def review_labels(corpus: LabelledCorpus, decisions) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -193,9 +223,14 @@ def coverage_cuts(values: np.ndarray, labels: Sequence) -> CoverageModel:
     return CoverageModel(float(weak), float(max(youden_cut(v, clear), weak)))
 
 
+def deployed_cuts(loco: Sequence[tuple[object, float]]) -> CoverageModel:
+    """The cuts in use, chosen on the leave-one-commune-out (label, support) pairs."""
+    return coverage_cuts(np.array([v for _, v in loco]), [l for l, _ in loco])
+
+
 def coverage_support(corpus: LabelledCorpus, labels, without: frozenset[str], plans: Sequence[str],
                      ref: Document) -> list[tuple[str, object, float]]:
-    """(plan, label, support) of every label of `plans`, from models fitted without `without`."""
+    """(plan, label, support) of every label of `plans` on `ref`, from models fitted without `without`."""
     order = {c.id: j for j, c in enumerate(ref.clauses)}
     rules = applicability(ref)
     out = []
@@ -203,32 +238,49 @@ def coverage_support(corpus: LabelledCorpus, labels, without: frozenset[str], pl
         if (pid, ref.id) not in corpus.pairs:
             continue
         values = support(corpus.evidence(without, pid, ref), actor_masks(corpus.plans[pid], ref, rules))
-        out += [(pid, l, float(values[order[l.clause]])) for l in labels if l.plan == pid and l.clause in order]
+        out += [(pid, l, float(values[order[l.clause]])) for l in labels
+                if l.plan == pid and l.ref == ref.id and l.clause in order]
     return out
 
 
-def evaluate_coverage(corpus: LabelledCorpus, labels, ref_id: str = "nq57") -> tuple[list, list]:
-    """Every labelled pair with its LOCO support and predicted state; and the LOCO (label, support) pairs."""
-    ref = next(r for r in corpus.refs if r.id == ref_id)
-    rules = {a.clause_id: a for a in applicability(ref)}
+def labelled_refs(corpus: LabelledCorpus, labels) -> list[Document]:
+    """The references the coverage labels judge, in the corpus's order."""
+    return [r for r in corpus.refs if any(l.ref == r.id for l in labels)]
+
+
+def clause_rules(refs: Sequence[Document]) -> dict[tuple[str, str], object]:
+    """(reference, clause) -> its applicability."""
+    return {(r.id, a.clause_id): a for r in refs for a in applicability(r)}
+
+
+def evaluate_coverage(corpus: LabelledCorpus, labels, by_reference: bool = True) -> tuple[list, list]:
+    """Every labelled pair with its LOCO support and predicted state; and the LOCO (label, support) pairs.
+
+    Each labelled reference gets its own cuts, as in use (`Decisions.coverage_for`); without
+    `by_reference` one pair of cuts serves every reference, as for a reference a user adds."""
+    refs = labelled_refs(corpus, labels)
+    rules = clause_rules(refs)
     labelled = sorted({l.plan for l in labels} & set(corpus.plans))
     predicted, loco = [], []
     for group in corpus.communes:
         test = [p for p in labelled if corpus.groups[p] == group]
-        inner = [x for h in corpus.communes if h != group
+        inner = [x for h in corpus.communes if h != group for ref in refs
                  for x in coverage_support(corpus, labels, frozenset({group, h}),
                                            [p for p in labelled if corpus.groups[p] == h], ref)]
         if not test or not inner:
             continue
-        cuts = coverage_cuts(np.array([s for _, _, s in inner]), [l for _, l, _ in inner])
-        for pid, label, value in coverage_support(corpus, labels, frozenset({group}), test, ref):
-            predicted.append((pid, label, cuts.status(value, rules[label.clause].commune)))
-            loco.append((label, value))
+        for ref in refs:
+            own = [x for x in inner if x[1].ref == ref.id] if by_reference else inner
+            cuts = coverage_cuts(np.array([s for _, _, s in own]), [l for _, l, _ in own])
+            for pid, label, value in coverage_support(corpus, labels, frozenset({group}), test, ref):
+                predicted.append((pid, label, cuts.status(value, rules[(ref.id, label.clause)].commune)))
+                loco.append((label, value))
     return predicted, loco
 
 
 def coverage_figures(predicted: Sequence[tuple[str, object, str]], rules) -> dict:
-    """Gap precision and recall, covered recall, weak share, false gaps per plan, central clauses as gaps."""
+    """Gap precision and recall, covered recall, weak share, false gaps per plan, central clauses as gaps.
+    `rules`: (reference, clause) -> applicability."""
     status = np.array([l.status for _, l, _ in predicted])
     state = np.array([s for _, _, s in predicted])
     plans = np.array([p for p, _, _ in predicted])
@@ -236,14 +288,14 @@ def coverage_figures(predicted: Sequence[tuple[str, object, str]], rules) -> dic
     covered = status == "covered"
     applicable = state != NOT_APPLICABLE
     false_gaps = {p: int(((state == GAP) & (status != "gap") & (plans == p)).sum()) for p in sorted(set(plans))}
-    central = {c for c, a in rules.items() if not a.commune}
+    central = {key for key, a in rules.items() if not a.commune}
     return {"pairs": int(len(status)), "gap_precision": gap["precision"], "gap_recall": gap["recall"],
             "gaps_labelled": int((status == "gap").sum()), "gaps_reported": int((state == GAP).sum()),
             "covered_recall": _share(np.isin(state, [COVERED, WEAK])[covered]),
             "covered_clear_recall": _share((state == COVERED)[covered]),
             "weak_share": _share((state == WEAK)[applicable]),
             "false_gaps_per_plan": false_gaps, "max_false_gaps": max(false_gaps.values(), default=0),
-            "central_gaps": int(sum(1 for (_, l, s) in predicted if s == GAP and l.clause in central)),
+            "central_gaps": int(sum(1 for (_, l, s) in predicted if s == GAP and (l.ref, l.clause) in central)),
             "applicability_agreement": _share((status == "na") == (state == NOT_APPLICABLE))}
 
 
@@ -315,7 +367,7 @@ def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, revie
     `reviews` ({plan: decisions in force}) add training labels for the serves model; a plan's reviews,
     like its hand labels, never enter a model that scores its commune."""
     plan_ids = sorted({l.plan for l in task_labels} | {l.plan for l in coverage_labels})
-    corpus = load_corpus(session, task_labels, plan_ids)
+    corpus = load_corpus(session, task_labels, plan_ids, coverage_labels)
     if reviews:
         from align.evaluate import remember_reviews
 
@@ -323,19 +375,22 @@ def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, revie
         corpus.reviewed = review_labels(corpus, reviews)
         log.info("%d reviewed (task, clause) pairs added to the serves model's labels",
                  sum(int(told.sum()) for _, told in corpus.reviewed.values()))
-    rules = {a.clause_id: a for a in applicability(next(r for r in corpus.refs if r.id == "nq57"))}
+    rules = clause_rules(labelled_refs(corpus, coverage_labels))
     coverage, coverage_loco = evaluate_coverage(corpus, coverage_labels)
     orphans, orphan_loco = evaluate_orphans(corpus, task_labels)
-    per_plan = [{"plan": pid, **coverage_figures([r for r in coverage if r[0] == pid], rules),
+    per_plan = [{"plan": pid, "ref": "all", **coverage_figures([r for r in coverage if r[0] == pid], rules),
                  **orphan_figures([r for r in orphans if r[0] == pid])} for pid in sorted({r[0] for r in coverage})]
+    by_reference = [{"plan": "all", "ref": ref, **coverage_figures([r for r in coverage if r[1].ref == ref], rules)}
+                    for ref in sorted({r[1].ref for r in coverage})]
     duplicates, pair_model = evaluate_pairs(PairSet.resolve(session, pair_labels, corpus.groups))
     _, serves = corpus.models(frozenset())
     decisions = Decisions(session.embedder.model_id, serves,
-                          coverage_cuts(np.array([v for _, v in coverage_loco]), [l for l, _ in coverage_loco]),
-                          OrphanModel(orphan_cut(orphan_loco)), pair_model,
+                          deployed_cuts(coverage_loco), OrphanModel(orphan_cut(orphan_loco)), pair_model,
                           {"fitted": True, "coverage_labels": len(coverage_labels), "task_labels": len(task_labels),
                            "pair_labels": duplicates["pairs"],
-                           "review_labels": sum(int(told.sum()) for _, told in corpus.reviewed.values())})
-    return {"overall": {"plan": "all", **coverage_figures(coverage, rules), **orphan_figures(orphans)},
-            "per_plan": per_plan, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
+                           "review_labels": sum(int(told.sum()) for _, told in corpus.reviewed.values())},
+                          {ref: deployed_cuts([x for x in coverage_loco if x[0].ref == ref])
+                           for ref in sorted({l.ref for l, _ in coverage_loco})})
+    return {"overall": {"plan": "all", "ref": "all", **coverage_figures(coverage, rules), **orphan_figures(orphans)},
+            "by_reference": by_reference, "per_plan": per_plan, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
             "decisions": decisions}

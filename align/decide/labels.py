@@ -1,9 +1,10 @@
 """The hand-written decision labels in eval/: coverage of clauses by plans, and duplicate pairs.
 
-Coverage labels (`coverage_labels.jsonl`) judge every (plan, NQ 57 clause) pair: `covered`
-(with the tasks that carry it out), `gap` (a commune could act, the plan has nothing) or
-`na` (only central bodies can act); `borderline` marks the pairs a second, independent
-reader judged otherwise or found borderline. Pair labels (`duplicate_pairs.jsonl`) judge pairs of
+Coverage labels (`coverage_labels.jsonl`) judge (plan, clause) pairs: every clause of NQ 57
+and the clauses of 03/NQ-CP a commune can act on (`ref`, default NQ 57): `covered` (with the
+tasks that carry it out), `gap` (a commune could act, the plan has nothing) or `na` (only
+central bodies can act); `borderline` marks the pairs a second, independent reader judged
+otherwise or found borderline. Pair labels (`duplicate_pairs.jsonl`) judge pairs of
 tasks: `same` task, `related` or `different`. Orphan labels are the task labels of
 eval/labels.jsonl: a task whose lists for every reference are empty serves nothing.
 Tasks are named by short text anchors (align.evaluate.find_task), so labels survive
@@ -21,6 +22,7 @@ from align.errors import EvalError
 COVERAGE_FILE = "coverage_labels.jsonl"     # in the labels directory (align.paths.eval_dir)
 PAIRS_FILE = "duplicate_pairs.jsonl"
 COVERAGE_STATES = ("covered", "gap", "na")
+DEFAULT_REF = "nq57"                        # a coverage label without `ref` judges an NQ 57 clause
 PAIR_LABELS = ("same", "related", "different")
 
 Anchor = tuple[str, str, "int | None"]       # (plan, anchor text, occurrence for verbatim repeats)
@@ -34,6 +36,7 @@ class CoverageLabel:
     tasks: tuple[tuple[str, int | None], ...] = ()
     note: str = ""
     borderline: bool = False                # a second reader disagreed or found it borderline
+    ref: str = DEFAULT_REF                  # the reference the clause belongs to
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def read_coverage_labels(path: str | Path) -> list[CoverageLabel]:
                 raise ValueError(f"unknown status {item['status']!r}")
             tasks = tuple((t["anchor"], t.get("occurrence")) for t in item.get("tasks") or ())
             out.append(CoverageLabel(item["plan"], item["clause"], item["status"], tasks, item.get("note", ""),
-                                     bool(item.get("borderline", False))))
+                                     bool(item.get("borderline", False)), str(item.get("ref") or DEFAULT_REF)))
         except (ValueError, KeyError, TypeError) as exc:
             raise EvalError(f"{path}:{number}: malformed coverage label ({exc})") from exc
     return out

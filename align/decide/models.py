@@ -39,10 +39,16 @@ def _single(names: tuple[str, ...], feature: str, weight: float, centre: float) 
 class Decisions:
     model_id: str
     serves: ServesModel
-    coverage: CoverageModel
+    coverage: CoverageModel             # the cuts for a reference without its own (a province's plan)
     orphans: OrphanModel
     duplicates: PairModel
     meta: dict = field(default_factory=dict)
+    coverage_refs: dict = field(default_factory=dict)   # reference id -> its own cuts, fitted on its labels
+
+    def coverage_for(self, ref_id: str) -> CoverageModel:
+        """The cuts for `ref_id`: its own where its clauses were labelled (NQ 57's are broad, 03/NQ-CP's
+        narrow, so the same support means less in one than in the other), else the cuts fitted on all."""
+        return self.coverage_refs.get(ref_id, self.coverage)
 
     @classmethod
     def prior(cls, model_id: str = "") -> "Decisions":
@@ -54,6 +60,7 @@ class Decisions:
     def to_json(self) -> dict:
         return {"model_id": self.model_id, "meta": self.meta, "serves": self.serves.to_json(),
                 "coverage": self.coverage.to_json(),
+                "coverage_by_ref": {ref: model.to_json() for ref, model in sorted(self.coverage_refs.items())},
                 "orphans": self.orphans.to_json(), "duplicates": self.duplicates.to_json()}
 
     @classmethod
@@ -62,7 +69,8 @@ class Decisions:
             return cls(data["model_id"], ServesModel.from_json(data["serves"]),
                        CoverageModel.from_json(data["coverage"]), OrphanModel.from_json(data["orphans"]),
                        PairModel.from_json(data["duplicates"]),
-                       data.get("meta", {}))
+                       data.get("meta", {}),
+                       {ref: CoverageModel.from_json(cuts) for ref, cuts in data.get("coverage_by_ref", {}).items()})
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"malformed decision models ({exc})") from exc
 

@@ -60,24 +60,24 @@ def test_assess_adds_a_plan_outside_the_corpus_to_the_peers(mini_session, tmp_pa
 
 
 def test_coverage_model_uses_the_sessions_decisions_without_a_cut(mini_session):
-    model, source = coverage_model(mini_session)
-    assert model == mini_session.decisions.coverage and source in ("prior (unfitted)",
+    model, source = coverage_model(mini_session, REF)
+    assert model == mini_session.decisions.coverage_for(REF) and source in ("prior (unfitted)",
                                                                    "fitted on eval/coverage_labels.jsonl")
 
 
 def test_coverage_model_cut_overrides_the_weak_cut(mini_session):
-    model, source = coverage_model(mini_session, 0.2)
+    model, source = coverage_model(mini_session, REF, 0.2)
     assert model.weak == 0.2 and model.covered >= 0.2 and source == "override"
 
 
 def test_coverage_model_cut_above_the_covered_cut_raises_it_too(mini_session):
-    model, _ = coverage_model(mini_session, 1.0)
+    model, _ = coverage_model(mini_session, REF, 1.0)
     assert model.weak == model.covered == 1.0
 
 
 def test_coverage_model_rejects_a_cut_out_of_range(mini_session):
     with pytest.raises(PlanAlignError, match="between 0 and 1"):
-        coverage_model(mini_session, 1.5)
+        coverage_model(mini_session, REF, 1.5)
 
 
 def test_assess_applies_a_reviewers_choice(mini_session, tmp_path):

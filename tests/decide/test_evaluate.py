@@ -4,10 +4,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from align.decide.evaluate import load_corpus, orphan_cut, review_labels
+from align.decide.evaluate import coverage_figures, load_corpus, orphan_cut, review_labels
+from align.decide.labels import CoverageLabel
 from align.evaluate import Label
 from align.reviews import text_hash
-from align.types import ReviewDecision
+from align.types import GAP, Applicability, ReviewDecision
 
 REF = "ref-mini"
 LABELS = [Label("xa-an-phu", "loa truyền thanh xã hằng tuần", {REF: ("II.1.a",)}),
@@ -48,6 +49,43 @@ def test_training_labels_write_a_review_over_the_hand_label(labelled):
     labels, judged = corpus.training_labels("xa-binh-minh", REF)
     before, _ = labelled.training_labels("xa-binh-minh", REF)
     assert labels.sum() == before.sum() + 1 and judged.sum() == labelled.training_labels("xa-binh-minh", REF)[1].sum()
+
+
+def _covering(labelled, labels):
+    fresh = load_corpus(labelled.session, LABELS, list(labelled.plans), labels)
+    return fresh.training_labels("xa-binh-minh", REF), labelled.training_labels("xa-binh-minh", REF)
+
+
+def test_training_labels_take_a_coverage_labels_named_task_as_serving(labelled):
+    label = CoverageLabel("xa-binh-minh", "II.2.a", "covered", (("giải bóng đá", None),), ref=REF)
+    (labels, _), (before, _) = _covering(labelled, [label])
+    assert labels.sum() == before.sum() + 1
+
+
+def test_training_labels_judge_every_task_on_a_gap_clause(labelled):
+    label = CoverageLabel("xa-binh-minh", "II.2.a", "gap", ref=REF)
+    (labels, judged), (before, judged_before) = _covering(labelled, [label])
+    tasks = len(labelled.plans["xa-binh-minh"].tasks)
+    assert labels.sum() == before.sum() and judged.sum() == judged_before.sum() + (tasks - 4)
+
+
+def test_training_labels_ignore_coverage_labels_of_another_reference(labelled):
+    label = CoverageLabel("xa-binh-minh", "II.2.a", "gap", ref="another")
+    (_, judged), (_, judged_before) = _covering(labelled, [label])
+    assert judged.sum() == judged_before.sum()
+
+
+def test_coverage_figures_count_a_central_gap_only_in_its_own_reference():
+    rules = {("a", "II.1"): Applicability("II.1", "central", False, "named body"),
+             ("b", "II.1"): Applicability("II.1", "communes", True, "any commune")}
+    predicted = [("p", CoverageLabel("p", "II.1", "gap", ref="b"), GAP)]
+    assert coverage_figures(predicted, rules)["central_gaps"] == 0
+
+
+def test_coverage_figures_count_a_gap_on_a_central_clause():
+    rules = {("a", "II.1"): Applicability("II.1", "central", False, "named body")}
+    predicted = [("p", CoverageLabel("p", "II.1", "na", ref="a"), GAP)]
+    assert coverage_figures(predicted, rules)["central_gaps"] == 1
 
 
 def test_loco_scores_of_a_plan_ignore_its_own_reviews(labelled):

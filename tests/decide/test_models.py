@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from align.decide.coverage import CoverageModel
 from align.decide.models import FORMAT_VERSION, Decisions, load_decisions, save_decisions
 from align.errors import ModelError
 from align.retrieval.features import FEATURES as PAIR_FEATURES
@@ -19,6 +20,23 @@ def test_decisions_save_and_load_round_trip(tmp_path):
     save_decisions([_fitted("m", 0.12)], path)
     loaded = load_decisions("m", path)
     assert loaded.to_json() == _fitted("m", 0.12).to_json()
+
+
+def test_decisions_round_trip_keeps_each_references_own_cuts(tmp_path):
+    own = dataclasses.replace(_fitted("m", 0.12), coverage_refs={"nq03": CoverageModel(0.3, 0.8)})
+    save_decisions([own], tmp_path / "decisions.json")
+    assert load_decisions("m", tmp_path / "decisions.json").coverage_for("nq03") == CoverageModel(0.3, 0.8)
+
+
+def test_decisions_coverage_for_a_reference_without_its_own_cuts_is_the_general_one():
+    own = dataclasses.replace(_fitted("m", 0.12), coverage_refs={"nq03": CoverageModel(0.3, 0.8)})
+    assert own.coverage_for("province-plan") == own.coverage
+
+
+def test_decisions_from_json_of_an_entry_without_reference_cuts_has_none():
+    data = _fitted("m", 0.12).to_json()
+    del data["coverage_by_ref"]
+    assert Decisions.from_json(data).coverage_refs == {}
 
 
 def test_save_decisions_keeps_the_entries_of_other_models(tmp_path):

@@ -28,7 +28,7 @@ PAIR_KEYS = {"a", "b", "label", "duplicate", "kind", "source", "note"}
 PAIR_KINDS = {"exact": True, "near": True, "paraphrase": True, "different": False}
 PAIR_LABELS = {"same", "related", "different"}
 COVERAGE_KEYS = {"plan", "clause", "status", "tasks", "note"}
-COVERAGE_OPTIONAL = {"borderline"}
+COVERAGE_OPTIONAL = {"borderline", "ref"}
 COVERAGE_STATUSES = {"covered", "gap", "na"}
 APPLICABILITY = Path(__file__).resolve().parents[2] / "align" / "data" / "applicability"
 
@@ -222,10 +222,14 @@ def test_anchors_resolve_to_one_line_of_their_plan(corpus_dir: Path) -> None:
 
 
 
-# -- coverage labels: every (plan, NQ 57 clause) pair ----------------------------------------------------
-def _commune_table() -> dict[str, bool]:
-    lines = (APPLICABILITY / "nq57.jsonl").read_text(encoding="utf-8").splitlines()
+# -- coverage labels: every (plan, NQ 57 clause) pair, every (plan, 03/NQ-CP clause a commune can act on) -----
+def _commune_table(ref: str) -> dict[str, bool]:
+    lines = (APPLICABILITY / f"{ref}.jsonl").read_text(encoding="utf-8").splitlines()
     return {row["clause"]: row["commune"] for row in map(json.loads, filter(str.strip, lines))}
+
+
+def _coverage_of(ref: str) -> list[dict[str, Any]]:
+    return [r for r in _coverage() if r.get("ref", "nq57") == ref]
 
 
 def _coverage_anchor_ok(task: dict[str, Any]) -> bool:
@@ -244,10 +248,23 @@ def test_coverage_labels_borderline_is_a_flag() -> None:
 
 
 def test_coverage_labels_judge_every_plan_and_nq57_clause_once() -> None:
-    keys = Counter((r["plan"], r["clause"]) for r in _coverage())
-    assert len(_coverage()) == len(PLANS) * len(NQ57_IDS) == 205
+    keys = Counter((r["plan"], r["clause"]) for r in _coverage_of("nq57"))
+    assert len(_coverage_of("nq57")) == len(PLANS) * len(NQ57_IDS) == 205
     assert [k for k, n in keys.items() if n > 1] == []
     assert set(keys) == {(plan, clause) for plan in PLANS for clause in NQ57_IDS}
+
+
+def test_coverage_labels_judge_every_plan_and_open_nq03_clause_once() -> None:
+    """03/NQ-CP is judged on the 84 clauses a commune can act on (the others are `na` by the table)."""
+    open_clauses = {c for c, commune in _commune_table("nq03").items() if commune}
+    keys = Counter((r["plan"], r["clause"]) for r in _coverage_of("nq03"))
+    assert len(open_clauses) == 84
+    assert [k for k, n in keys.items() if n > 1] == []
+    assert set(keys) == {(plan, clause) for plan in PLANS for clause in open_clauses}
+
+
+def test_coverage_labels_name_a_known_reference() -> None:
+    assert {r.get("ref", "nq57") for r in _coverage()} <= {"nq57", "nq03"}
 
 
 def test_coverage_labels_status_is_covered_gap_or_na() -> None:
@@ -265,8 +282,9 @@ def test_coverage_labels_gap_and_na_rows_name_no_task() -> None:
 
 
 def test_coverage_labels_na_exactly_where_the_table_says_no_commune_acts() -> None:
-    commune = _commune_table()
-    bad = [(r["plan"], r["clause"]) for r in _coverage() if (r["status"] == "na") is not (not commune[r["clause"]])]
+    commune = {ref: _commune_table(ref) for ref in ("nq57", "nq03")}
+    bad = [(r["plan"], r["clause"]) for r in _coverage()
+           if (r["status"] == "na") is not (not commune[r.get("ref", "nq57")][r["clause"]])]
     assert bad == []
 
 
