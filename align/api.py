@@ -295,7 +295,7 @@ class PlanAlign:
         fitted = self._save_fitted(runs, verdicts) if fit else ()
         details = [{k: run[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")}
                    for run in runs]
-        shown = {k: v for k, v in verdicts.items() if k != "decisions"} if verdicts is not None else None
+        shown = {k: v for k, v in verdicts.items() if k not in ("decisions", "memory")} if verdicts is not None else None
         return Evaluation(tuple(rows), tuple(p for run in runs for p in run["per_plan"]), tuple(details), shown,
                           fitted)
 
@@ -330,7 +330,10 @@ class PlanAlign:
         root = Path(self.data_dir) if self.data_dir else data_root()
         save_fusions([run["fusion"] for run in runs], root / FUSION_FILE)
         written = [root / FUSION_FILE]
-        for memory in (run["memory"] for run in runs if run["memory"] is not None):
+        # The first model's memory from the decision run also holds the coverage labels' tasks.
+        memories = [verdicts["memory"] if verdicts is not None and i == 0 else run["memory"]
+                    for i, run in enumerate(runs)]
+        for memory in (m for m in memories if m is not None):
             written.append(memory.save(memory_dir(memory.model_id, root, shipped=False)))
         if verdicts is not None:
             save_decisions([verdicts["decisions"]], root / DECISIONS_FILE)

@@ -421,9 +421,11 @@ class EngineManifest:
 @dataclass(frozen=True)
 class RememberedTask:
     """A labelled task as the label memory keeps it (align/retrieval/memory.py): where it is from and,
-    per reference, the clauses a reader said it serves (its vector is a row of the memory's array)."""
+    per reference, the clauses a reader said it serves (the task labels) and the clauses a reader named
+    it for as carrying them out (the coverage labels); its vector is a row of the memory's array."""
 
     plan: str
     task: str                           # task id in the plan
     group: str                          # commune: a commune's tasks are never scored by its own memories
     serves: Mapping[str, tuple[str, ...]]
+    covers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

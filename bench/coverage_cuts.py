@@ -1,11 +1,14 @@
-"""Gap figures on every coverage label, three ways, leave-one-commune-out:
+"""Gap figures on every coverage label, four ways, leave-one-commune-out:
 
     python bench/coverage_cuts.py
 
 - before: the serves model on the task labels only, and the cuts fitted on NQ 57's coverage
   labels used for every reference (the code before 03/NQ-CP was labelled);
-- the serves model also on the coverage labels, one pair of cuts fitted on both references;
-- now: and each reference with its own cuts (`Decisions.coverage_for`).
+- the serves model also trained on the coverage labels, each reference with its own cuts
+  (`Decisions.coverage_for`);
+- now, but one pair of cuts fitted on both references;
+- now: the serves model also reads the label memory's `COVERAGE_FEATURES` (how close the task is
+  to the tasks other communes' readers named as carrying the clause out).
 
 One markdown row per way and reference (both, nq57, nq03): gap precision / recall, false gaps in
 the worst plan, clauses only central bodies act on reported as gaps, covered recall, weak share.
@@ -13,6 +16,7 @@ Measures, never asserts (eval/README.md, "Gaps on 03/NQ-CP too").
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -64,13 +68,17 @@ def main() -> None:
     before = E.load_corpus(session, tasks, plans)
     rules = E.clause_rules(E.labelled_refs(before, coverage))
     now = E.load_corpus(session, tasks, plans, coverage)
+    trained = dataclasses.replace(now, memory=now.memory.with_covers({}), _models={}, _scored={})
     print("| | ref | gap precision / recall (reported of labelled) | false gaps, worst plan | central gaps "
           "| covered recall | weak share |")
     print("|---|---|---|---|---|---|---|")
     for line in (rows(E, "before", nq57_cuts_everywhere(E, before, coverage), rules)
-                 + rows(E, "serves on the coverage labels, one pair of cuts",
+                 + rows(E, "serves trained on the coverage labels, own cuts",
+                        E.evaluate_coverage(trained, coverage)[0], rules)
+                 + rows(E, "now, but one pair of cuts for both references",
                         E.evaluate_coverage(now, coverage, by_reference=False)[0], rules)
-                 + rows(E, "now: and each reference's own cuts", E.evaluate_coverage(now, coverage)[0], rules)):
+                 + rows(E, "now: the serves model also reads the tasks named elsewhere",
+                        E.evaluate_coverage(now, coverage)[0], rules)):
         print(line)
 
 

@@ -23,7 +23,8 @@ from align.decide.logistic import best_cut, confusion
 from align.decide.models import Decisions
 from align.decide.orphans import OrphanModel, orphan_scores
 from align.decide.pair_eval import PairSet, evaluate_pairs
-from align.decide.serves import ServesModel, design
+from align.decide.serves import ServesModel, design, reads_coverage
+from align.retrieval.memory import COVERAGE_FEATURES
 from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK, Document
 
 log = logging.getLogger(__name__)
@@ -79,15 +80,17 @@ class LabelledCorpus:
         return self._scored[key]
 
     def _fit_serves(self, fusion, without: frozenset[str]) -> ServesModel:
-        xs, ys = [], []
+        xs, ys, covered = [], [], []
         for pid, ref in self.pairs:
             if self.groups[pid] in without:     # the held-out communes' labels and reviews alike
                 continue
             pairs = self.scored(pid, ref, without)
             labels, judged = self.training_labels(pid, ref)
-            xs.append(design(pairs.features, fusion.scorers["hybrid"].rank_scores(pairs.features))[judged])
+            features = {**dict.fromkeys(COVERAGE_FEATURES, np.zeros(judged.shape)), **pairs.features}
+            xs.append(design(features, fusion.scorers["hybrid"].rank_scores(pairs.features))[judged])
             ys.append(labels[judged])
-        return ServesModel.fit(np.concatenate(xs), np.concatenate(ys))
+            covered.append(np.full(int(judged.sum()), reads_coverage(pairs.features)))
+        return ServesModel.fit(np.concatenate(xs), np.concatenate(ys), np.concatenate(covered))
 
     def training_labels(self, plan: str, ref: str) -> tuple[np.ndarray, np.ndarray]:
         """(labels, judged), both tasks x clauses: the hand labels' judged rows, joined by the coverage
@@ -161,10 +164,26 @@ def load_corpus(session, task_labels, plan_ids: Sequence[str], coverage_labels=(
     served = {key: _served(plans[key[0]], p, key[1], task_labels) for key, p in pairs.items()}
     covering = {key: _covering(plans[key[0]], p, key[1], coverage_labels) for key, p in pairs.items()}
     samples, _ = collect_samples(session, task_labels)
+    memory = label_memory(session.embedder.model_id, samples).with_covers(_named_tasks(plans, coverage_labels))
     return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
-                                                                for r in refs}, samples, served,
-                          label_memory(session.embedder.model_id, samples),
+                                                                for r in refs}, samples, served, memory,
                           covering={k: v for k, v in covering.items() if v[1].any()})
+
+
+def _named_tasks(plans: dict[str, Document], coverage_labels) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """(plan, task id) -> {reference: the clauses the coverage labels name the task for}."""
+    from align.evaluate import find_task
+
+    named: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for label in coverage_labels:
+        doc = plans.get(label.plan)
+        if doc is None or label.status != "covered":
+            continue
+        for anchor, occurrence in label.tasks:
+            task = find_task(doc.tasks, anchor, occurrence)
+            if task is not None:
+                named[(doc.id, task.id)][label.ref].add(label.clause)
+    return {key: {ref: tuple(sorted(c)) for ref, c in refs.items()} for key, refs in named.items()}
 
 
 def review_labels(corpus: LabelledCorpus, decisions) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -221,6 +240,15 @@ def coverage_cuts(values: np.ndarray, labels: Sequence) -> CoverageModel:
         # merely scores below every labelled pair. A reviewer is better told nothing than told wrong.
         weak = NOTHING
     return CoverageModel(float(weak), float(max(youden_cut(v, clear), weak)))
+
+
+def general_support(corpus: LabelledCorpus, labels) -> list[tuple[object, float]]:
+    """The LOCO (label, support) pairs as a reference without coverage labels in the memory gets them (the
+    serves model's `general` part), for the cuts such a reference takes."""
+    import dataclasses
+
+    general = dataclasses.replace(corpus, memory=corpus.memory.with_covers({}), _models={}, _scored={})
+    return evaluate_coverage(general, labels, by_reference=False)[1]
 
 
 def deployed_cuts(loco: Sequence[tuple[object, float]]) -> CoverageModel:
@@ -385,12 +413,13 @@ def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, revie
     duplicates, pair_model = evaluate_pairs(PairSet.resolve(session, pair_labels, corpus.groups))
     _, serves = corpus.models(frozenset())
     decisions = Decisions(session.embedder.model_id, serves,
-                          deployed_cuts(coverage_loco), OrphanModel(orphan_cut(orphan_loco)), pair_model,
+                          deployed_cuts(general_support(corpus, coverage_labels)), OrphanModel(orphan_cut(orphan_loco)),
+                          pair_model,
                           {"fitted": True, "coverage_labels": len(coverage_labels), "task_labels": len(task_labels),
                            "pair_labels": duplicates["pairs"],
                            "review_labels": sum(int(told.sum()) for _, told in corpus.reviewed.values())},
                           {ref: deployed_cuts([x for x in coverage_loco if x[0].ref == ref])
                            for ref in sorted({l.ref for l, _ in coverage_loco})})
     return {"overall": {"plan": "all", "ref": "all", **coverage_figures(coverage, rules), **orphan_figures(orphans)},
-            "by_reference": by_reference, "per_plan": per_plan, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
+            "by_reference": by_reference, "per_plan": per_plan, "memory": corpus.memory, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
             "decisions": decisions}

@@ -53,7 +53,7 @@ class Decisions:
     @classmethod
     def prior(cls, model_id: str = "") -> "Decisions":
         """Unfitted: a task serves the clauses it ranks first; duplicates are pairs above cosine 0.93."""
-        return cls(model_id, ServesModel(_single(serves.FEATURES, "inverse_rank", 8.0, 0.75)),
+        return cls(model_id, ServesModel(_single(serves.GENERAL_FEATURES, "inverse_rank", 8.0, 0.75)),
                    CoverageModel(0.2, 0.5), OrphanModel(0.9),
                    PairModel(_single(pairs.FEATURES, "cosine", 200.0, 0.93), 0.5), {"fitted": False})
 

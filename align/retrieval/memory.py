@@ -15,6 +15,16 @@ features per clause (`MEMORY_FEATURES`):
   stands below every remembered clause after standardising within the task);
 - `mem_vote`: the clause's share of a kernel vote of the remembered tasks (`VOTE_WIDTH`).
 
+The coverage labels name, for each clause a plan carries out, every task that does it; the
+memory keeps them too (`covers`), for the serves model, which says on an absolute scale whether a
+task carries a clause out (align/decide/serves.py), not for the ranker (`COVERAGE_FEATURES`):
+
+- `cov_max`: the best cosine between the task and a remembered task named as carrying the clause
+  out (`MISSING_COSINE`, below any two tasks of the corpus, when none is);
+- `cov_vote`: log(1 + the kernel vote of those tasks), unnormalised: how much of what carried the
+  clause out elsewhere this task resembles. A clause the other communes' plans leave out has few
+  such tasks, so a plan's task on the same theme that does something else finds none close.
+
 A commune's tasks are never scored by its own memories (`exclude`): in the evaluation
 that is leave-one-commune-out; in use it means a labelled plan gets what a new commune's
 plan would, so what `align` shows for a corpus plan is what the evaluation measured.
@@ -25,6 +35,7 @@ reviewers' decisions in force over the hand labels (`align.evaluate.remember_rev
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -38,6 +49,7 @@ from align.types import RememberedTask
 log = logging.getLogger(__name__)
 
 MEMORY_FEATURES = ("mem_max", "mem_vote")
+COVERAGE_FEATURES = ("cov_max", "cov_vote")
 # The vote's kernel: a remembered task counts exp((cosine - 1) / VOTE_WIDTH), so one at cosine
 # 0.98 counts e^-1 of a verbatim repeat and one at 0.90 almost nothing (two random tasks of the
 # corpus are at about 0.87: e5's cosines are compressed).
@@ -47,6 +59,9 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
 ENTRIES = "entries.jsonl"
 MISSING_GAP = 0.02
+# The cosine of a clause no remembered task carries out: below any two labelled tasks of the corpus
+# (their lowest is 0.773, their median 0.872).
+MISSING_COSINE = 0.75
 MEMORY_DIR = "memory"              # in the data directory, else the package's data
 
 
@@ -71,7 +86,7 @@ class LabelMemory:
         digest = hashlib.sha256(self.model_id.encode("utf-8"))
         digest.update(np.ascontiguousarray(self.vectors).tobytes())
         for e in self.entries:
-            digest.update(json.dumps([e.plan, e.task, e.group, dict(e.serves)], sort_keys=True,
+            digest.update(json.dumps([e.plan, e.task, e.group, dict(e.serves), dict(e.covers)], sort_keys=True,
                                      ensure_ascii=False).encode())
         return digest.hexdigest()
 
@@ -85,37 +100,54 @@ class LabelMemory:
 
     def features(self, task_vectors: np.ndarray, doc_id: str, clause_ids: Sequence[str],
                  exclude: Iterable[str] = ()) -> dict[str, np.ndarray]:
-        """`MEMORY_FEATURES` (tasks x clauses) from the memories of communes not in `exclude`.
+        """`MEMORY_FEATURES` and, for a reference the memory holds coverage labels of, `COVERAGE_FEATURES`
+        (tasks x clauses), from the memories of communes not in `exclude`.
 
-        Without any memory for this reference every feature is zeros (it then adds nothing to
+        Without any memory for this reference every `MEMORY_FEATURES` is zeros (it then adds nothing to
         a ranker, which standardises within the task)."""
         task_vectors = np.atleast_2d(np.asarray(task_vectors, dtype=np.float32))
         shape = (task_vectors.shape[0], len(clause_ids))
-        members = self._members(doc_id, clause_ids, set(exclude))
+        cosines = task_vectors @ self.vectors.T if len(self.entries) else np.zeros((shape[0], 0), np.float32)
+        out = self._covering(cosines, doc_id, clause_ids, set(exclude), shape) if self.covers(doc_id) else {}
+        members = self._members(doc_id, clause_ids, set(exclude), "serves")
         if not members:
-            return {name: np.zeros(shape, dtype=np.float32) for name in MEMORY_FEATURES}
-        cosines = task_vectors @ self.vectors.T                     # tasks x memories
-        kernel = np.exp((cosines - 1.0) / VOTE_WIDTH)
-        best = np.full(shape, np.nan, dtype=np.float32)
-        vote = np.zeros(shape, dtype=np.float64)
-        for column, rows in members.items():
-            best[:, column] = cosines[:, rows].max(axis=1)
-            vote[:, column] = kernel[:, rows].sum(axis=1)
+            return {**{name: np.zeros(shape, dtype=np.float32) for name in MEMORY_FEATURES}, **out}
+        best, vote = _evidence(cosines, members, shape)
         total = vote.sum(axis=1, keepdims=True)
         return {"mem_max": _fill_missing(best),
-                "mem_vote": np.divide(vote, total, out=np.zeros_like(vote), where=total > 0).astype(np.float32)}
+                "mem_vote": np.divide(vote, total, out=np.zeros_like(vote), where=total > 0).astype(np.float32),
+                **out}
 
-    def _members(self, doc_id: str, clause_ids: Sequence[str], exclude: set[str]) -> dict[int, list[int]]:
-        """Clause column -> rows of the memories (not of excluded communes) that serve it."""
+    def covers(self, doc_id: str) -> bool:
+        """Whether the memory holds coverage labels of the reference `doc_id` (then `features` gives the
+        `COVERAGE_FEATURES` too)."""
+        return any(e.covers.get(doc_id) for e in self.entries)
+
+    def _covering(self, cosines: np.ndarray, doc_id: str, clause_ids: Sequence[str], exclude: set[str],
+                  shape: tuple[int, int]) -> dict[str, np.ndarray]:
+        best, vote = _evidence(cosines, self._members(doc_id, clause_ids, exclude, "covers"), shape)
+        return {"cov_max": np.where(np.isnan(best), MISSING_COSINE, best).astype(np.float32),
+                "cov_vote": np.log1p(vote).astype(np.float32)}
+
+    def _members(self, doc_id: str, clause_ids: Sequence[str], exclude: set[str],
+                 said: str = "serves") -> dict[int, list[int]]:
+        """Clause column -> rows of the memories (not of excluded communes) that serve it (`said`: "serves",
+        from the task labels) or carry it out ("covers", from the coverage labels)."""
         column = {c: j for j, c in enumerate(clause_ids)}
         members: dict[int, list[int]] = {}
         for row, entry in enumerate(self.entries):
             if entry.group in exclude:
                 continue
-            for clause in entry.serves.get(doc_id, ()):
+            for clause in getattr(entry, said).get(doc_id, ()):
                 if clause in column:
                     members.setdefault(column[clause], []).append(row)
         return members
+
+    def with_covers(self, covers: dict[tuple[str, str], dict[str, tuple[str, ...]]]) -> "LabelMemory":
+        """This memory with the clauses each task was named for in the coverage labels ((plan, task id) ->
+        {reference: clauses}); a task the memory lacks is left out (it serves nothing by its labels)."""
+        entries = [dataclasses.replace(e, covers=dict(covers.get((e.plan, e.task), {}))) for e in self.entries]
+        return LabelMemory(self.model_id, self.vectors, entries)
 
     # -- persistence ------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
@@ -124,8 +156,8 @@ class LabelMemory:
         directory = Path(directory)
         with atomic_dir(directory) as tmp:
             np.save(tmp / VECTORS, self.vectors)
-            lines = (json.dumps({"plan": e.plan, "task": e.task, "group": e.group, "serves": dict(e.serves)},
-                                ensure_ascii=False)
+            lines = (json.dumps({"plan": e.plan, "task": e.task, "group": e.group, "serves": dict(e.serves),
+                                 "covers": dict(e.covers)}, ensure_ascii=False)
                      for e in self.entries)
             (tmp / ENTRIES).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
             (tmp / MANIFEST).write_text(json.dumps({"format_version": FORMAT_VERSION, "model_id": self.model_id,
@@ -144,7 +176,8 @@ class LabelMemory:
             vectors = np.load(directory / VECTORS)
             lines = (directory / ENTRIES).read_text(encoding="utf-8").splitlines()
             entries = [RememberedTask(item["plan"], item["task"], item["group"],
-                                      {d: tuple(c) for d, c in item["serves"].items()})
+                                      {d: tuple(c) for d, c in item["serves"].items()},
+                                      {d: tuple(c) for d, c in item.get("covers", {}).items()})
                        for item in map(json.loads, filter(str.strip, lines))]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{directory}: unreadable label memory ({exc})") from exc
@@ -174,6 +207,17 @@ def load_memory(model_id: str, data_dir: str | Path | None = None) -> LabelMemor
     if memory.model_id != model_id:
         raise ModelError(f"{directory}: label memory of {memory.model_id}, not {model_id}")
     return memory
+
+
+def _evidence(cosines: np.ndarray, members: dict[int, list[int]], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(best cosine, NaN where no member; kernel vote) per task and clause column."""
+    best = np.full(shape, np.nan, dtype=np.float32)
+    vote = np.zeros(shape, dtype=np.float64)
+    kernel = np.exp((cosines - 1.0) / VOTE_WIDTH) if members else cosines
+    for column, rows in members.items():
+        best[:, column] = cosines[:, rows].max(axis=1)
+        vote[:, column] = kernel[:, rows].sum(axis=1)
+    return best, vote
 
 
 def _fill_missing(matrix: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ def labelled(mini_session):
     return load_corpus(mini_session, LABELS, ["xa-an-phu", "xa-binh-minh"])
 
 
+
 def _choice(corpus, plan, anchor, clause):
     task = next(t for t in corpus.plans[plan].tasks if anchor in t.text)
     return {plan: {(task.id, REF): ReviewDecision(f"{plan}-{task.id}", plan, task.id, text_hash(task.text), REF,
@@ -73,6 +74,30 @@ def test_training_labels_ignore_coverage_labels_of_another_reference(labelled):
     label = CoverageLabel("xa-binh-minh", "II.2.a", "gap", ref="another")
     (_, judged), (_, judged_before) = _covering(labelled, [label])
     assert judged.sum() == judged_before.sum()
+
+
+def _held_out_serves(labelled, coverage_labels):
+    """An Phú's serves probabilities from the models fitted without it, with these coverage labels."""
+    corpus = load_corpus(labelled.session, LABELS, list(labelled.plans), coverage_labels)
+    ref = next(r for r in corpus.refs if r.id == REF)
+    return corpus.evidence(frozenset({"An Phú"}), "xa-an-phu", ref).serves
+
+
+def test_load_corpus_remembers_the_tasks_a_coverage_label_names(labelled):
+    label = CoverageLabel("xa-binh-minh", "II.3.a", "covered", (("diệt virus", None),), ref=REF)
+    corpus = load_corpus(labelled.session, LABELS, list(labelled.plans), [label])
+    [entry] = [e for e in corpus.memory.entries if e.covers]
+    assert entry.plan == "xa-binh-minh" and entry.covers == {REF: ("II.3.a",)}
+
+
+def test_loco_serves_of_a_plan_ignore_its_own_coverage_labels(labelled):
+    own = CoverageLabel("xa-an-phu", "II.3.a", "covered", (("trạm phát sóng", None),), ref=REF)
+    assert np.array_equal(_held_out_serves(labelled, [own]), _held_out_serves(labelled, []))
+
+
+def test_loco_serves_of_a_plan_learn_from_other_communes_coverage_labels(labelled):
+    other = CoverageLabel("xa-binh-minh", "II.3.a", "covered", (("diệt virus", None),), ref=REF)
+    assert not np.allclose(_held_out_serves(labelled, [other]), _held_out_serves(labelled, []))
 
 
 def test_coverage_figures_count_a_central_gap_only_in_its_own_reference():

@@ -42,7 +42,7 @@ def test_score_plans_in_one_chunk_matches_each_plan_alone(mini_session):
 
 
 def test_score_plans_serves_do_not_depend_on_the_plans_scored_together(mini_session):
-    names = serves_features.FEATURES
+    names = serves_features.GENERAL_FEATURES   # the mini reference has no coverage labels
     reads_standing = ServesModel(Logistic(names, (0.0,) * len(names), (1.0,) * len(names),
                                           tuple(1.0 if n == "dense_in_plan" else 0.0 for n in names), 0.0))
     ref = mini_session.corpus.references()[0]

@@ -8,6 +8,7 @@ from align.decide.coverage import CoverageModel
 from align.decide.models import FORMAT_VERSION, Decisions, load_decisions, save_decisions
 from align.errors import ModelError
 from align.retrieval.features import FEATURES as PAIR_FEATURES
+from align.retrieval.memory import COVERAGE_FEATURES
 
 
 def _fitted(model_id: str, weak: float) -> Decisions:
@@ -84,7 +85,7 @@ def test_decisions_from_json_refuses_a_malformed_entry():
 
 def test_decisions_prior_serves_the_clause_each_task_ranks_first():
     rank_scores = np.array([[0.9, 0.5, 0.1], [0.2, 0.8, 0.4]])
-    features = {name: np.zeros_like(rank_scores) for name in PAIR_FEATURES}
+    features = {name: np.zeros_like(rank_scores) for name in (*PAIR_FEATURES, *COVERAGE_FEATURES)}
     p = Decisions.prior("m").serves.predict(features, rank_scores)
     assert (p[[0, 1], [0, 1]] > 0.5).all() and (p[[0, 0, 1, 1], [1, 2, 0, 2]] < 0.5).all()
 

@@ -1,13 +1,14 @@
 import numpy as np
 
 from align.decide.logistic import Logistic
-from align.decide.serves import FEATURES, ServesModel, design
+from align.decide.serves import FEATURES, GENERAL_FEATURES, ServesModel, design
 from align.retrieval.features import FEATURES as PAIR_FEATURES
+from align.retrieval.memory import COVERAGE_FEATURES
 
 
 def _features(tasks: int, clauses: int, seed: int = 0) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
-    return {name: rng.random((tasks, clauses)) for name in PAIR_FEATURES}
+    return {name: rng.random((tasks, clauses)) for name in (*PAIR_FEATURES, *COVERAGE_FEATURES)}
 
 
 def _only(feature: str, weight: float = 1.0) -> ServesModel:
@@ -60,3 +61,28 @@ def test_serves_model_round_trips_through_json():
     again = ServesModel.from_json(model.to_json())
     features = _features(2, 3)
     assert np.allclose(again.predict(features, np.zeros((2, 3))), model.predict(features, np.zeros((2, 3))))
+
+
+def test_serves_model_without_coverage_evidence_uses_its_general_part():
+    features = {k: v for k, v in _features(3, 2).items() if k not in COVERAGE_FEATURES}
+    rng = np.random.default_rng(1)
+    x = rng.random((60, len(FEATURES)))
+    y = x[:, FEATURES.index("dense")] > 0.5
+    model = ServesModel.fit(x, y)
+    general_only = ServesModel(model.general)
+    assert np.allclose(model.predict(features, np.zeros((3, 2))), general_only.predict(features, np.zeros((3, 2))))
+
+
+def test_serves_model_fit_reads_coverage_only_on_the_rows_that_carry_it():
+    rng = np.random.default_rng(2)
+    x = rng.random((80, len(FEATURES)))
+    y = x[:, FEATURES.index("dense")] > 0.5
+    model = ServesModel.fit(x, y, covered=np.zeros(80, bool))
+    assert model.general is None and model.model.features == GENERAL_FEATURES
+
+
+def test_serves_model_round_trip_keeps_its_general_part():
+    rng = np.random.default_rng(3)
+    x = rng.random((60, len(FEATURES)))
+    model = ServesModel.fit(x, x[:, 0] > 0.5)
+    assert ServesModel.from_json(model.to_json()) == model

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from align.errors import ModelError
-from align.retrieval.memory import (MANIFEST, MEMORY_FEATURES, MISSING_GAP, LabelMemory, load_memory,
-                                    memory_dir)
+from align.retrieval.memory import (COVERAGE_FEATURES, ENTRIES as ENTRIES_FILE, MANIFEST, MEMORY_FEATURES,
+                                    MISSING_COSINE, MISSING_GAP, LabelMemory, load_memory, memory_dir)
 from align.types import RememberedTask
 
 
@@ -24,6 +24,11 @@ CLAUSES = ["C1", "C2", "C3", "C4"]
 
 def _memory():
     return LabelMemory("model:1", VECTORS, ENTRIES)
+
+
+def _covering():
+    """Readers named plan-a's t1 as carrying out C2 and plan-b's t2 as carrying out C3."""
+    return _memory().with_covers({("plan-a", "t1"): {"ref": ("C2",)}, ("plan-b", "t2"): {"ref": ("C3",)}})
 
 
 def test_memory_features_rank_the_clause_of_the_nearest_remembered_task_first():
@@ -46,7 +51,52 @@ def test_memory_features_leave_out_the_excluded_communes():
 
 def test_memory_features_are_zeros_without_memories_for_the_reference():
     feats = _memory().features(np.ones((2, 3), np.float32), "unknown-ref", CLAUSES)
-    assert all(m.shape == (2, 4) and not m.any() for m in feats.values())
+    assert all(feats[n].shape == (2, 4) and not feats[n].any() for n in MEMORY_FEATURES)
+
+
+def test_memory_gives_coverage_features_only_for_a_reference_it_holds_coverage_labels_of():
+    covering = _covering()
+    assert set(covering.features(_unit(1, 0, 0)[None, :], "ref", CLAUSES)) == {*MEMORY_FEATURES, *COVERAGE_FEATURES}
+    assert set(covering.features(_unit(1, 0, 0)[None, :], "other", ["X"])) == set(MEMORY_FEATURES)
+    assert covering.covers("ref") and not covering.covers("other")
+
+
+def test_memory_coverage_features_read_the_tasks_named_as_carrying_a_clause_out():
+    feats = _covering().features(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES)
+    assert int(np.argmax(feats["cov_vote"][0])) == 1 and feats["cov_max"][0, 1] > 0.99
+
+
+def test_memory_coverage_features_of_a_clause_nobody_carries_out_are_the_missing_cosine_and_no_vote():
+    feats = _covering().features(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES)
+    assert feats["cov_max"][0, 0] == pytest.approx(MISSING_COSINE) and feats["cov_vote"][0, 0] == 0.0
+
+
+def test_memory_coverage_features_leave_out_the_excluded_communes():
+    feats = _covering().features(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES, exclude={"A"})
+    assert feats["cov_vote"][0, 1] == 0.0 and feats["cov_vote"][0, 2] > 0.0
+
+
+def test_memory_with_covers_keeps_the_vectors_and_what_each_task_serves():
+    covering = _covering()
+    assert [e.serves for e in covering.entries] == [e.serves for e in ENTRIES]
+    np.testing.assert_array_equal(covering.vectors, VECTORS)
+
+
+def test_memory_save_load_round_trip_keeps_the_covers(tmp_path):
+    loaded = LabelMemory.load(_covering().save(tmp_path / "m"))
+    assert loaded.entries == _covering().entries
+
+
+def test_memory_load_reads_entries_written_without_covers(tmp_path):
+    directory = _memory().save(tmp_path / "m")
+    lines = [json.loads(line) for line in (directory / ENTRIES_FILE).read_text().splitlines()]
+    (directory / ENTRIES_FILE).write_text("".join(json.dumps({k: v for k, v in item.items() if k != "covers"}) + "\n"
+                                                  for item in lines))
+    assert all(e.covers == {} for e in LabelMemory.load(directory).entries)
+
+
+def test_memory_fingerprint_changes_with_the_covers():
+    assert _covering().fingerprint() != _memory().fingerprint()
 
 
 def test_memory_vote_shares_sum_to_one():
