@@ -26,28 +26,28 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def nq57_cuts_everywhere(E, corpus, labels) -> list:
+def nq57_cuts_everywhere(C, corpus, labels) -> list:
     """Each commune's states with cuts chosen on the other communes' NQ 57 labels only."""
-    refs = E.labelled_refs(corpus, labels)
-    rules = E.clause_rules(refs)
+    refs = C.labelled_refs(corpus, labels)
+    rules = C.clause_rules(refs)
     plans = sorted(corpus.plans)
     predicted = []
     for group in corpus.communes:
         test = [p for p in plans if corpus.groups[p] == group]
         inner = [x for h in corpus.communes if h != group for ref in refs if ref.id == "nq57"
-                 for x in E.coverage_support(corpus, labels, frozenset({group, h}),
+                 for x in C.coverage_support(corpus, labels, frozenset({group, h}),
                                              [p for p in plans if corpus.groups[p] == h], ref)]
-        cuts = E.coverage_cuts(np.array([v for _, _, v in inner]), [l for _, l, _ in inner])
+        cuts = C.coverage_cuts(np.array([v for _, _, v in inner]), [l for _, l, _ in inner])
         for ref in refs:
-            for pid, label, value in E.coverage_support(corpus, labels, frozenset({group}), test, ref):
+            for pid, label, value in C.coverage_support(corpus, labels, frozenset({group}), test, ref):
                 predicted.append((pid, label, cuts.status(value, rules[(ref.id, label.clause)].commune)))
     return predicted
 
 
-def rows(E, name: str, predicted, rules) -> list[str]:
+def rows(C, name: str, predicted, rules) -> list[str]:
     out = []
     for ref in (None, "nq57", "nq03"):
-        f = E.coverage_figures([p for p in predicted if ref is None or p[1].ref == ref], rules)
+        f = C.coverage_figures([p for p in predicted if ref is None or p[1].ref == ref], rules)
         out.append(f"| {name} | {ref or 'both'} | {f['gap_precision']:.3f} / {f['gap_recall']:.3f} "
                    f"({f['gaps_reported']} of {f['gaps_labelled']}) | {f['max_false_gaps']} | {f['central_gaps']} "
                    f"| {f['covered_recall']:.3f} | {f['weak_share']:.3f} |")
@@ -55,6 +55,7 @@ def rows(E, name: str, predicted, rules) -> list[str]:
 
 
 def main() -> None:
+    import align.decide.coverage_eval as C
     import align.decide.evaluate as E
     from align.decide.labels import COVERAGE_FILE, read_coverage_labels
     from align.evaluate import LABELS_FILE, read_labels
@@ -66,19 +67,19 @@ def main() -> None:
     coverage = read_coverage_labels(eval_dir() / COVERAGE_FILE)
     plans = sorted({l.plan for l in tasks})
     before = E.load_corpus(session, tasks, plans)
-    rules = E.clause_rules(E.labelled_refs(before, coverage))
+    rules = C.clause_rules(C.labelled_refs(before, coverage))
     now = E.load_corpus(session, tasks, plans, coverage)
     trained = dataclasses.replace(now, memory=now.memory.with_covers({}), _models={}, _scored={})
     print("| | ref | gap precision / recall (reported of labelled) | false gaps, worst plan | central gaps "
           "| covered recall | weak share |")
     print("|---|---|---|---|---|---|---|")
-    for line in (rows(E, "before", nq57_cuts_everywhere(E, before, coverage), rules)
-                 + rows(E, "serves trained on the coverage labels, own cuts",
-                        E.evaluate_coverage(trained, coverage)[0], rules)
-                 + rows(E, "now, but one pair of cuts for both references",
-                        E.evaluate_coverage(now, coverage, by_reference=False)[0], rules)
-                 + rows(E, "now: the serves model also reads the tasks named elsewhere",
-                        E.evaluate_coverage(now, coverage)[0], rules)):
+    for line in (rows(C, "before", nq57_cuts_everywhere(C, before, coverage), rules)
+                 + rows(C, "serves trained on the coverage labels, own cuts",
+                        C.evaluate_coverage(trained, coverage)[0], rules)
+                 + rows(C, "now, but one pair of cuts for both references",
+                        C.evaluate_coverage(now, coverage, by_reference=False)[0], rules)
+                 + rows(C, "now: the serves model also reads the tasks named elsewhere",
+                        C.evaluate_coverage(now, coverage)[0], rules)):
         print(line)
 
 

@@ -4,11 +4,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from align.decide.evaluate import coverage_figures, load_corpus, orphan_cut, review_labels
+from align.decide.evaluate import load_corpus, orphan_cut, review_labels
 from align.decide.labels import CoverageLabel
 from align.evaluate import Label
 from align.reviews import text_hash
-from align.types import GAP, Applicability, ReviewDecision
+from align.types import ReviewDecision
 
 REF = "ref-mini"
 LABELS = [Label("xa-an-phu", "loa truyền thanh xã hằng tuần", {REF: ("II.1.a",)}),
@@ -98,19 +98,6 @@ def test_loco_serves_of_a_plan_ignore_its_own_coverage_labels(labelled):
 def test_loco_serves_of_a_plan_learn_from_other_communes_coverage_labels(labelled):
     other = CoverageLabel("xa-binh-minh", "II.3.a", "covered", (("diệt virus", None),), ref=REF)
     assert not np.allclose(_held_out_serves(labelled, [other]), _held_out_serves(labelled, []))
-
-
-def test_coverage_figures_count_a_central_gap_only_in_its_own_reference():
-    rules = {("a", "II.1"): Applicability("II.1", "central", False, "named body"),
-             ("b", "II.1"): Applicability("II.1", "communes", True, "any commune")}
-    predicted = [("p", CoverageLabel("p", "II.1", "gap", ref="b"), GAP)]
-    assert coverage_figures(predicted, rules)["central_gaps"] == 0
-
-
-def test_coverage_figures_count_a_gap_on_a_central_clause():
-    rules = {("a", "II.1"): Applicability("II.1", "central", False, "named body")}
-    predicted = [("p", CoverageLabel("p", "II.1", "na", ref="a"), GAP)]
-    assert coverage_figures(predicted, rules)["central_gaps"] == 1
 
 
 def test_loco_scores_of_a_plan_ignore_its_own_reviews(labelled):
