@@ -53,6 +53,11 @@ class _ReasonFormatter(string.Formatter):
         return super().format_field(value, spec)
 
 
+# Reason parameters added after the JSON contract was published: a reason written before them (saved
+# JSON, another version's output) still renders, without that part.
+LATER_PARAMS = ("elsewhere",)
+
+
 def reason_text(reason: Any, lang: str = EN) -> str:
     """A decision's reason (an align.types.Reason, or its JSON `{"code", "params"}`) in `lang`.
 
@@ -64,7 +69,7 @@ def reason_text(reason: Any, lang: str = EN) -> str:
         text = CATALOGUE[f"reason.{code}"][check_lang(lang)]
     except KeyError:
         raise KeyError(f"no reason {code!r} in the catalogue") from None
-    return _ReasonFormatter(lang).vformat(text, (), dict(params))
+    return _ReasonFormatter(lang).vformat(text, (), {**dict.fromkeys(LATER_PARAMS, ""), **dict(params)})
 
 
 def reason_json(reason: Any) -> Any:

@@ -257,6 +257,17 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """The task of another commune, named by a reader as carrying a clause out, closest to a plan's tasks
+    (align/retrieval/memory.py, `LabelMemory.nearest_covering`): what a reviewer compares a gap with."""
+
+    commune: str
+    plan: str
+    task_id: str
+    cosine: float
+
+
+@dataclass(frozen=True)
 class Applicability:
     """Who a reference clause addresses and whether a commune can act on it."""
 

@@ -4,7 +4,7 @@ import pytest
 from align import i18n
 from align.types import Reason
 
-GAP = Reason("gap", {"task": "t2", "probability": 0.4234, "via": Reason("none")})
+GAP = Reason("gap", {"task": "t2", "probability": 0.4234, "via": Reason("none"), "elsewhere": Reason("none")})
 
 
 def test_reason_text_in_vietnamese_writes_a_decimal_comma():
@@ -53,3 +53,8 @@ def test_catalogue_every_reason_has_both_languages():
 
 def test_number_in_vietnamese_has_a_decimal_comma():
     assert (i18n.number(0.4251, "vi"), i18n.number(0.4251, "en")) == ("0,425", "0.425")
+
+
+def test_reason_text_renders_a_gap_reason_written_before_its_elsewhere_part():
+    older = {"code": "gap", "params": {"task": "t2", "probability": 0.4234, "via": {"code": "none", "params": {}}}}
+    assert i18n.reason_text(older) == "no task serves it: the nearest, t2, has probability 0.42"

@@ -99,10 +99,19 @@ def _reason(ev: PlanEvidence, column: int, status: str, evidence: Sequence[Evide
         return Reason("not_applicable", {"why": applicability_reason(app)})
     if best is None:
         return Reason("no_tasks")
-    found = {"task": best.task_id, "probability": best.score, "via": via}
+    found = {"task": best.task_id, "probability": best.score, "via": via, "elsewhere": _elsewhere(ev, column)}
     if status in (COVERED, WEAK):
         return Reason(status, {**found, "terms": terms})
     return Reason("gap", found)
+
+
+def _elsewhere(ev: PlanEvidence, column: int) -> Reason:
+    """Where another commune carries the clause out, for the reviewer to compare with (none if no memory)."""
+    found = ev.elsewhere[column] if ev.elsewhere else None
+    if found is None:
+        return Reason("none")
+    return Reason("elsewhere", {"commune": found.commune, "plan": found.plan, "task": found.task_id,
+                                "cosine": found.cosine})
 
 
 def applicability_reason(app: Applicability) -> Reason:

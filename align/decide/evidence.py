@@ -34,6 +34,7 @@ class PlanEvidence:
     task_tokens: tuple[tuple[str, ...], ...]
     clause_tokens: tuple[tuple[str, ...], ...]
     links: tuple[tuple[int, ...], ...] = ()    # per clause: the clauses it inherits coverage from
+    elsewhere: tuple = ()       # per clause: align.types.Elsewhere (another commune's task carrying it out) or None
 
     @property
     def best(self) -> np.ndarray:
@@ -76,13 +77,14 @@ def _empty(plan: Document, ref: Document, links) -> PlanEvidence:
 
 
 def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, method: str,
-               links: tuple[tuple[int, ...], ...] = ()) -> dict[str, PlanEvidence]:
+               links: tuple[tuple[int, ...], ...] = (), memory=None) -> dict[str, PlanEvidence]:
     """Split one pair_scores result (the tasks of `plans`, in order) by plan, with the ranker's scores
     by `method` and the serves probabilities, the clauses in the reference's order.
 
     The serves model reads how each task stands among its own plan's tasks, so it is applied plan
     by plan: a plan's evidence never depends on which plans were scored with it. It always reads
-    the hybrid ranker's score, whatever method ranks the clauses.
+    the hybrid ranker's score, whatever method ranks the clauses. With the label `memory`, each clause
+    also names the task of another commune that carries it out closest to the plan's tasks.
     """
     order = {c.id: j for j, c in enumerate(ref.clauses)}
     columns = np.zeros(len(ref.clauses), dtype=np.int64)
@@ -96,8 +98,10 @@ def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, 
     for doc in plans:
         rows = slice(start, start + len(doc.tasks))
         probability = serves.predict({k: v[rows] for k, v in features.items()}, hybrid[rows])
+        elsewhere = () if memory is None else tuple(memory.nearest_covering(
+            pairs.task_vectors[rows], ref.id, [c.id for c in ref.clauses], memory.exclude_for(doc.id)))
         out[doc.id] = PlanEvidence(doc, ref, scores[rows], probability, np.asarray(features["dense"][rows], np.float32),
-                                   tuple(v.tokens for v in pairs.task_views[rows]), clause_tokens, links)
+                                   tuple(v.tokens for v in pairs.task_views[rows]), clause_tokens, links, elsewhere)
         start += len(doc.tasks)
     return out
 
@@ -114,7 +118,7 @@ def score_plans(aligner, plans: Sequence[Document], ref: Document, method: str, 
         records = [r for doc in chunk for r in task_records(doc)]
         if records:
             pairs = aligner.pair_scores(records, ref.id)
-            out.update(from_pairs(chunk, ref, pairs, aligner.fusion, serves, method, links))
+            out.update(from_pairs(chunk, ref, pairs, aligner.fusion, serves, method, links, aligner.memory))
         else:
             out.update({doc.id: _empty(doc, ref, links) for doc in chunk})
         chunk.clear()

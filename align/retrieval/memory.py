@@ -44,7 +44,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from align.errors import ModelError
-from align.types import RememberedTask
+from align.types import Elsewhere, RememberedTask
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,21 @@ class LabelMemory:
         """Whether the memory holds coverage labels of the reference `doc_id` (then `features` gives the
         `COVERAGE_FEATURES` too)."""
         return any(e.covers.get(doc_id) for e in self.entries)
+
+    def nearest_covering(self, task_vectors: np.ndarray, doc_id: str, clause_ids: Sequence[str],
+                         exclude: Iterable[str] = ()) -> list[Elsewhere | None]:
+        """Per clause, the remembered task (of a commune not in `exclude`) named as carrying it out that is
+        closest to any of these tasks; None where no such task is remembered."""
+        members = self._members(doc_id, clause_ids, set(exclude), "covers")
+        if not members or not len(task_vectors):
+            return [None] * len(clause_ids)
+        cosines = np.atleast_2d(np.asarray(task_vectors, dtype=np.float32)) @ self.vectors.T
+        out: list[Elsewhere | None] = [None] * len(clause_ids)
+        for column, rows in members.items():
+            best = cosines[:, rows].max(axis=0)
+            entry = self.entries[rows[int(np.argmax(best))]]
+            out[column] = Elsewhere(entry.group, entry.plan, entry.task, round(float(best.max()), 4))
+        return out
 
     def _covering(self, cosines: np.ndarray, doc_id: str, clause_ids: Sequence[str], exclude: set[str],
                   shape: tuple[int, int]) -> dict[str, np.ndarray]:

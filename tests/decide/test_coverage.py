@@ -1,9 +1,11 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
 from align.i18n import reason_text
 from align.decide.coverage import EVIDENCE_SHOWN, SUPPORTING, CoverageModel, decide, decision_json, support
-from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK
+from align.types import COVERED, GAP, NOT_APPLICABLE, WEAK, Elsewhere
 
 from tests.handmade import (CENTRAL, CENTRAL_REASON, COVERED_CUT, MODEL, WEAK_CUT, applicability_of, evidence_for,
                             make_plan)
@@ -123,6 +125,15 @@ def test_decide_reason_of_a_gap_names_the_nearest_task(ref):
     decision = _decisions(evidence_for(make_plan("p", ["Một việc.", "Việc khác."]), ref,
                                        {(1, "III.7.1"): 0.1}))["III.7.1"]
     assert decision.status == GAP and not decision.covered and "t2" in reason_text(decision.reason)
+
+
+def test_decide_reason_of_a_gap_names_where_another_commune_carries_it_out(ref):
+    ev = evidence_for(make_plan("p", ["Một việc.", "Việc khác."]), ref, {(1, "III.7.1"): 0.1})
+    found = Elsewhere("Bình Minh", "xa-binh-minh", "II.3", 0.91)
+    ev = dataclasses.replace(ev, elsewhere=tuple(found if c.id == "III.7.1" else None for c in ev.ref.clauses))
+    decision = _decisions(ev)["III.7.1"]
+    assert "in Bình Minh, task II.3 carries it out" in reason_text(decision.reason)
+    assert "ở Bình Minh, nhiệm vụ II.3" in reason_text(decision.reason, "vi")
 
 
 def test_decide_not_applicable_clause_takes_its_reason_from_the_table(ref):

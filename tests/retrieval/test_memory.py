@@ -139,3 +139,13 @@ def test_memory_fingerprint_changes_with_a_label():
     moved = LabelMemory("model:1", VECTORS, [*ENTRIES[:2], RememberedTask("plan-b", "t2", "B", {"ref": ("C4",)})])
     assert moved.fingerprint() != _memory().fingerprint()
     assert _memory().fingerprint() == _memory().fingerprint()
+
+
+def test_memory_nearest_covering_names_the_closest_task_that_carries_each_clause_out():
+    found = _covering().nearest_covering(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES)
+    assert found[0] is None and found[3] is None
+    assert (found[1].plan, found[1].task_id, found[1].commune) == ("plan-a", "t1", "A") and found[1].cosine > 0.99
+
+
+def test_memory_nearest_covering_leaves_out_the_excluded_communes():
+    assert _covering().nearest_covering(_unit(1, 0.02, 0)[None, :], "ref", CLAUSES, exclude={"A"})[1] is None
