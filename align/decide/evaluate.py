@@ -48,10 +48,10 @@ class LabelledCorpus:
     served: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]   # (plan, ref) -> (labels T x C, judged T)
     memory: object = None                  # align.retrieval.memory.LabelMemory of the task labels
     reviewed: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # (plan, ref) -> (labels T x C, judged T x C) from reviewers' decisions: training labels only, never scored
     covering: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     # (plan, ref) -> (labels T x C, judged T x C) from the coverage labels: a labelled clause's column is judged
     # for every task (the reader names every task that carries it out), its named tasks serve it
-    # (plan, ref) -> (labels T x C, judged T x C) from reviewers' decisions: training labels only, never scored
     _models: dict = field(default_factory=dict)
     _scored: dict = field(default_factory=dict)
 
@@ -129,23 +129,19 @@ def _served(doc: Document, pairs, ref_id: str, task_labels) -> tuple[np.ndarray,
     return labels, judged
 
 
-def _covering(doc: Document, pairs, ref_id: str, coverage_labels) -> tuple[np.ndarray, np.ndarray]:
-    """The coverage labels of `doc` on `ref_id` as serves labels: (named tasks, judged columns)."""
-    from align.evaluate import find_task
-
+def _covering(doc: Document, pairs, ref_id: str, coverage_labels, named) -> tuple[np.ndarray, np.ndarray]:
+    """The coverage labels of `doc` on `ref_id` as serves labels: (named tasks, judged columns); `named`
+    is `_named_tasks` of the labels."""
     ids = {c.id: j for j, c in enumerate(pairs.clauses)}
-    position = {t.id: i for i, t in enumerate(doc.tasks)}
     labels = np.zeros((len(doc.tasks), len(ids)), bool)
     judged = np.zeros((len(doc.tasks), len(ids)), bool)
     for label in coverage_labels:
-        if label.plan != doc.id or label.ref != ref_id or label.clause not in ids or label.status == "na":
-            continue
-        column = ids[label.clause]
-        judged[:, column] = True
-        for anchor, occurrence in label.tasks:
-            task = find_task(doc.tasks, anchor, occurrence)
-            if task is not None:
-                labels[position[task.id], column] = True
+        if label.plan == doc.id and label.ref == ref_id and label.clause in ids and label.status != "na":
+            judged[:, ids[label.clause]] = True
+    for row, task in enumerate(doc.tasks):
+        for clause in named.get((doc.id, task.id), {}).get(ref_id, ()):
+            if clause in ids:
+                labels[row, ids[clause]] = True
     return labels, judged
 
 
@@ -160,9 +156,10 @@ def load_corpus(session, task_labels, plan_ids: Sequence[str], coverage_labels=(
     pairs = {(pid, ref.id): session.aligner.pair_scores(task_records(doc), ref.id, remember=False)
              for pid, doc in plans.items() if doc.tasks for ref in refs}
     served = {key: _served(plans[key[0]], p, key[1], task_labels) for key, p in pairs.items()}
-    covering = {key: _covering(plans[key[0]], p, key[1], coverage_labels) for key, p in pairs.items()}
+    named = _named_tasks(plans, coverage_labels)
+    covering = {key: _covering(plans[key[0]], p, key[1], coverage_labels, named) for key, p in pairs.items()}
     samples, _ = collect_samples(session, task_labels)
-    memory = label_memory(session.embedder.model_id, samples).with_covers(_named_tasks(plans, coverage_labels))
+    memory = label_memory(session.embedder.model_id, samples).with_covers(named)
     return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
                                                                 for r in refs}, samples, served, memory,
                           covering={k: v for k, v in covering.items() if v[1].any()})
@@ -300,5 +297,5 @@ def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, revie
                           {ref: deployed_cuts([x for x in coverage_loco if x[0].ref == ref])
                            for ref in sorted({l.ref for l, _ in coverage_loco})})
     return {"overall": {"plan": "all", "ref": "all", **coverage_figures(coverage, rules), **orphan_figures(orphans)},
-            "by_reference": by_reference, "per_plan": per_plan, "memory": corpus.memory, "duplicates": duplicates, "applicability": rule_accuracy(corpus.refs),
-            "decisions": decisions}
+            "by_reference": by_reference, "per_plan": per_plan, "memory": corpus.memory, "duplicates": duplicates,
+            "applicability": rule_accuracy(corpus.refs), "decisions": decisions}

@@ -94,12 +94,13 @@ def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, 
     hybrid = fusion.scorers["hybrid"].rank_scores(pairs.features)[:, columns]
     features = {k: np.asarray(v)[:, columns] for k, v in pairs.features.items()}
     clause_tokens = tuple(pairs.clause_views[j].tokens for j in columns)
+    clause_ids = [c.id for c in ref.clauses]
     out, start = {}, 0
     for doc in plans:
         rows = slice(start, start + len(doc.tasks))
         probability = serves.predict({k: v[rows] for k, v in features.items()}, hybrid[rows])
         elsewhere = () if memory is None else tuple(memory.nearest_covering(
-            pairs.task_vectors[rows], ref.id, [c.id for c in ref.clauses], memory.exclude_for(doc.id)))
+            pairs.task_vectors[rows], ref.id, clause_ids, memory.exclude_for(doc.id)))
         out[doc.id] = PlanEvidence(doc, ref, scores[rows], probability, np.asarray(features["dense"][rows], np.float32),
                                    tuple(v.tokens for v in pairs.task_views[rows]), clause_tokens, links, elsewhere)
         start += len(doc.tasks)

@@ -107,12 +107,18 @@ class LabelMemory:
         a ranker, which standardises within the task)."""
         task_vectors = np.atleast_2d(np.asarray(task_vectors, dtype=np.float32))
         shape = (task_vectors.shape[0], len(clause_ids))
-        cosines = task_vectors @ self.vectors.T if len(self.entries) else np.zeros((shape[0], 0), np.float32)
-        out = self._covering(cosines, doc_id, clause_ids, set(exclude), shape) if self.covers(doc_id) else {}
         members = self._members(doc_id, clause_ids, set(exclude), "serves")
+        covering = self._members(doc_id, clause_ids, set(exclude), "covers") if self.covers(doc_id) else None
+        cosines = task_vectors @ self.vectors.T if members or covering else None      # tasks x memories
+        kernel = np.exp((cosines - 1.0) / VOTE_WIDTH) if cosines is not None else None
+        out = {}
+        if covering is not None:
+            best, vote = _evidence(cosines, kernel, covering, shape)
+            out = {"cov_max": np.where(np.isnan(best), MISSING_COSINE, best).astype(np.float32),
+                   "cov_vote": np.log1p(vote).astype(np.float32)}
         if not members:
             return {**{name: np.zeros(shape, dtype=np.float32) for name in MEMORY_FEATURES}, **out}
-        best, vote = _evidence(cosines, members, shape)
+        best, vote = _evidence(cosines, kernel, members, shape)
         total = vote.sum(axis=1, keepdims=True)
         return {"mem_max": _fill_missing(best),
                 "mem_vote": np.divide(vote, total, out=np.zeros_like(vote), where=total > 0).astype(np.float32),
@@ -137,12 +143,6 @@ class LabelMemory:
             entry = self.entries[rows[int(np.argmax(best))]]
             out[column] = Elsewhere(entry.group, entry.plan, entry.task, round(float(best.max()), 4))
         return out
-
-    def _covering(self, cosines: np.ndarray, doc_id: str, clause_ids: Sequence[str], exclude: set[str],
-                  shape: tuple[int, int]) -> dict[str, np.ndarray]:
-        best, vote = _evidence(cosines, self._members(doc_id, clause_ids, exclude, "covers"), shape)
-        return {"cov_max": np.where(np.isnan(best), MISSING_COSINE, best).astype(np.float32),
-                "cov_vote": np.log1p(vote).astype(np.float32)}
 
     def _members(self, doc_id: str, clause_ids: Sequence[str], exclude: set[str],
                  said: str = "serves") -> dict[int, list[int]]:
@@ -224,11 +224,12 @@ def load_memory(model_id: str, data_dir: str | Path | None = None) -> LabelMemor
     return memory
 
 
-def _evidence(cosines: np.ndarray, members: dict[int, list[int]], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(best cosine, NaN where no member; kernel vote) per task and clause column."""
+def _evidence(cosines: np.ndarray | None, kernel: np.ndarray | None, members: dict[int, list[int]],
+              shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(best cosine, NaN where no member; kernel vote) per task and clause column, from the tasks x
+    memories `cosines` and their `kernel` (None only when there are no `members`)."""
     best = np.full(shape, np.nan, dtype=np.float32)
     vote = np.zeros(shape, dtype=np.float64)
-    kernel = np.exp((cosines - 1.0) / VOTE_WIDTH) if members else cosines
     for column, rows in members.items():
         best[:, column] = cosines[:, rows].max(axis=1)
         vote[:, column] = kernel[:, rows].sum(axis=1)
