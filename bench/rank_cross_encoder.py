@@ -56,7 +56,7 @@ def ranked_tasks(ref: str | None) -> tuple[list[dict], dict[str, dict[str, str]]
     tasks = []
     for s, score in zip(samples, scores):
         if s.relevant and (ref is None or s.doc == ref):
-            order = np.argsort(-score)
+            order = np.argsort(-score, kind="stable")      # as align.evaluate.ranking_metrics orders
             tasks.append({"key": f"{s.doc}|{s.plan}|{s.task.id}", "doc": s.doc, "group": s.group,
                           "text": s.task.text, "gold": sorted(s.relevant), "ids": [s.clause_ids[i] for i in order],
                           "scores": [float(score[i]) for i in order]})
@@ -112,7 +112,8 @@ class Reranker:
                 loss.backward()
                 opt.step()
                 sched.step()
-                step, losses = step + 1, losses + [loss.item()]
+                step += 1
+                losses.append(loss.item())
                 if step % 25 == 0:
                     log.info("step %d/%d loss %.3f", step, steps, np.mean(losses[-25:]))
         self.encoder.eval()
@@ -161,15 +162,12 @@ def _group(task: dict, texts, top: int, training: bool) -> tuple[str, list[str],
 
 def reranked(task: dict, logits: list[float], weight: float) -> list[str]:
     """The task's clause ids with its top ones reordered by the blend of both z-scores."""
+    from align.retrieval.features import standardise_rows
+
     top = len(logits)
-    ce = _z(logits)
-    blend = ce if np.isinf(weight) else _z(task["scores"][:top]) + weight * ce
+    ce, hybrid = standardise_rows(np.array([logits, task["scores"][:top]], dtype=float))
+    blend = ce if np.isinf(weight) else hybrid + weight * ce
     return [task["ids"][i] for i in np.argsort(-blend, kind="stable")] + task["ids"][top:]
-
-
-def _z(values) -> np.ndarray:
-    values = np.asarray(values, float)
-    return (values - values.mean()) / (values.std() + 1e-9)
 
 
 def figures(tasks, scores: dict[str, list[float]]) -> list[dict]:
