@@ -117,8 +117,9 @@ def paired_bootstrap(pairs, base, other, boot: int, seed: int = 0) -> str:
     return f"AUC {show(d_auc)}; P@0.85 {show(d_p)}"
 
 
-def token_features(records, corpus, layer: int) -> tuple[tuple[str, ...], np.ndarray]:
-    """BERTScore-style alignment of each pair's e5 token states (see the module docstring)."""
+def token_states(texts, layer: int, prefix: str = "query: ") -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per text, the token ids and unit-length hidden states of e5-small-st at `layer` (0 = the last),
+    without the prefix, the special tokens and punctuation (what a token alignment reads)."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -128,18 +129,24 @@ def token_features(records, corpus, layer: int) -> tuple[tuple[str, ...], np.nda
     directory = model_dir(BASE)
     tokenizer = AutoTokenizer.from_pretrained(directory)
     model = AutoModel.from_pretrained(directory, add_pooling_layer=False).eval()
-    prefix = len(tokenizer("query: ")["input_ids"]) - 1
+    skip = len(tokenizer(prefix)["input_ids"]) - 1
     states: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     with torch.no_grad():
-        for text in sorted(set(corpus) | {r.text for pair in records for r in pair}):
-            batch = tokenizer("query: " + text, truncation=True, max_length=512, return_tensors="pt")
+        for text in sorted(set(texts)):
+            batch = tokenizer(prefix + text, truncation=True, max_length=512, return_tensors="pt")
             hidden = model(**batch, output_hidden_states=True).hidden_states[layer or -1][0].numpy()
             ids = batch["input_ids"][0].numpy()
             pieces = tokenizer.convert_ids_to_tokens(ids.tolist())
-            keep = np.array([prefix <= k < len(ids) - 1 and any(unicodedata.category(c)[0] not in "PSZ"
+            keep = np.array([skip <= k < len(ids) - 1 and any(unicodedata.category(c)[0] not in "PSZ"
                              for c in p.replace("\u2581", "")) for k, p in enumerate(pieces)])
             vectors = hidden[keep] / np.linalg.norm(hidden[keep], axis=1, keepdims=True)
             states[text] = ids[keep], vectors
+    return states
+
+
+def token_features(records, corpus, layer: int) -> tuple[tuple[str, ...], np.ndarray]:
+    """BERTScore-style alignment of each pair's e5 token states (see the module docstring)."""
+    states = token_states(set(corpus) | {r.text for pair in records for r in pair}, layer)
     df = Counter(i for text in corpus for i in set(states[text][0].tolist()))
     idf = lambda i: math.log((len(corpus) + 1) / (df.get(i, 0) + 1))  # noqa: E731
     names = ("tok_precision", "tok_recall", "tok_f") + tuple(f"tok_unmatched_{c}" for c in CUTS)

@@ -1,0 +1,206 @@
+"""More evidence for the hybrid ranker (issue 15), each measured against the shipped ranker,
+leave-one-commune-out and paired over tasks (eval/README.md, "Ninth session"). None was kept.
+
+    PYTHONPATH=. OMP_NUM_THREADS=1 python bench/rank_variants.py [--only NAME ...]
+
+The variants, each beside the shipped features unless said:
+- `prior`: the clause's log frequency among the labelled tasks of the other communes (a class
+  prior; the memory's vote is a share among near tasks only);
+- `split`: the memory features in two copies, one for tasks whose nearest remembered task has a
+  cosine of at least 0.95 and one for the others, so a close memory may weigh more than a far one
+  (the ranker standardises each task's row, which hides how close the memory is);
+- `per_ref`: the ranker's weights fitted for each reference apart;
+- `smooth`: each task's scores plus w times the kernel average (width 0.01 / 0.02) of the
+  leave-one-commune-out scores of the other tasks of its plan, softmax at temperature 0.5 (plans
+  restate their tasks in the appendix); a transductive step with no labels of the held-out commune;
+  then with (width, weight) chosen per held-out commune on the other communes' tasks (nested);
+- `siblings`: a feature less its mean or best over the clause's siblings (same parent id);
+- `maxsim`: ColBERT-style token alignment of task and clause, e5-small-st's states at layers 4 and
+  12, idf-weighted over the task's tokens and over the clause's (needs the built e5-small-st).
+Measures, never asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.accuracy import compare, ranks  # noqa: E402
+
+
+def clause_prior(samples):
+    def extra(s, excluded):
+        counts, n = Counter(), 0
+        for t in samples:
+            if t.doc == s.doc and t.group not in excluded and t.relevant:
+                n += 1
+                counts.update(t.relevant)
+        k = len(s.clause_ids)
+        return {"prior": np.log([(counts[c] + 0.5) / (n + 0.5 * k) for c in s.clause_ids])}
+    return extra
+
+
+def memory_split(cut: float):
+    def extra(s, excluded):
+        close = float(np.max(s.features["mem_max"])) >= cut
+        return {f"{name}_{side}": (s.features[name] if close == (side == "hi") else np.zeros_like(s.features[name]))
+                for name in ("mem_max", "mem_vote") for side in ("hi", "lo")}
+    return extra
+
+
+def sibling_contrast(names, how):
+    def extra(s, excluded):
+        parents = [c.rsplit(".", 1)[0] if "." in c else "" for c in s.clause_ids]
+        out = {}
+        for name in names:
+            x = s.features[name].astype(float)
+            y = np.zeros_like(x)
+            for j, p in enumerate(parents):
+                others = [k for k, q in enumerate(parents) if q == p and k != j]
+                if others:
+                    y[j] = x[j] - (x[others].max() if how == "max" else x[others].mean())
+            out[f"sib_{name}"] = y
+        return out
+    return extra
+
+
+def maxsim(session, samples, layer: int):
+    from bench.pair_reading import token_states
+
+    clauses = {doc: {c.id: c.text for c in session.aligner._doc_clauses(doc)[0]} for doc in ("nq57", "nq03")}
+    tasks = token_states({s.task.text for s in samples}, layer, "query: ")
+    passages = token_states({t for d in clauses.values() for t in d.values()}, layer, "passage: ")
+    df = Counter(i for st in (*tasks.values(), *passages.values()) for i in set(st[0].tolist()))
+    n = len(tasks) + len(passages)
+
+    def idf(ids):
+        return np.array([math.log((n + 1) / (df.get(i, 0) + 1)) for i in ids.tolist()])
+
+    def extra(s, excluded):
+        (ia, va), p, r = tasks[s.task.text], [], []
+        wa = idf(ia)
+        for cid in s.clause_ids:
+            ib, vb = passages[clauses[s.doc][cid]]
+            wb, sims = idf(ib), va @ vb.T
+            p.append((sims.max(1) * wa).sum() / wa.sum())
+            r.append((sims.max(0) * wb).sum() / wb.sum())
+        return {"ms_task": np.array(p), "ms_clause": np.array(r)}
+    return extra
+
+
+def loco(model_id, samples, memory, extra=None, names=None, per_ref=False):
+    """The hybrid ranker's leave-one-commune-out scores, with `extra(sample, excluded groups)` columns
+    (from communes other than the excluded, as the memory's) and `names` as its features."""
+    from align.evaluate import _groups, remembered
+    from align.retrieval.fusion import Fusion
+
+    def widen(rows, excluded):
+        return [dataclasses.replace(s, features={**s.features, **extra(s, excluded | {s.group})}) for s in rows]
+
+    scores = [None] * len(samples)
+    for group in sorted({s.group for s in samples}):
+        train = remembered([s for s in samples if s.group != group], memory, {group})
+        held = [i for i, s in enumerate(samples) if s.group == group]
+        tested = remembered([samples[i] for i in held], memory)
+        if extra:
+            train, tested = widen(train, {group}), widen(tested, set())
+        for ref in ("nq57", "nq03") if per_ref else (None,):
+            fusion = Fusion.fit(model_id, _groups([s for s in train if ref in (None, s.doc)]), features=names)
+            for i, s in zip(held, tested):
+                if ref in (None, s.doc):
+                    scores[i] = fusion.score("hybrid", {k: v[None, :] for k, v in s.features.items()})[0]
+    return scores
+
+
+def smoothed(samples, scores, width: float, weight: float, temperature: float = 0.5):
+    from align.retrieval.features import standardise_rows
+
+    out = [None] * len(samples)
+    plans: dict[tuple[str, str], list[int]] = {}
+    for i, s in enumerate(samples):
+        plans.setdefault((s.plan, s.doc), []).append(i)
+    for rows in plans.values():
+        z = standardise_rows(np.stack([scores[i] for i in rows]))
+        p = np.exp((z - z.max(1, keepdims=True)) / temperature)
+        p /= p.sum(1, keepdims=True)
+        vectors = np.stack([samples[i].vector for i in rows])
+        kernel = np.exp((vectors @ vectors.T - 1.0) / width)
+        np.fill_diagonal(kernel, 0.0)
+        vote = standardise_rows(kernel @ p / (kernel.sum(1, keepdims=True) + 1e-9))
+        for r, i in enumerate(rows):
+            out[i] = z[r] + weight * vote[r]
+    return out
+
+
+def nested_smoothing(samples, base_scores):
+    """Smoothing with its (width, weight) chosen for each held-out commune on the other communes'
+    tasks (MRR over both references; weight 0 is the shipped ranker), then scored on that commune."""
+    from align.evaluate import reciprocal_ranks
+
+    grid = [(0.01, 0.0)] + [(w, a) for w in (0.01, 0.02, 0.05) for a in (0.05, 0.1, 0.25, 0.5)]
+    tried = {g: base_scores if g[1] == 0 else smoothed(samples, base_scores, *g) for g in grid}
+    rr = {g: reciprocal_ranks(samples, sc, "mrr") for g, sc in tried.items()}
+    out = [None] * len(samples)
+    for group in sorted({s.group for s in samples}):
+        others = {(s.doc, s.plan, s.task.id) for s in samples if s.group != group}
+        best = max(grid, key=lambda g: sum(v for k, v in rr[g].items() if k in others))
+        for i, s in enumerate(samples):
+            if s.group == group:
+                out[i] = tried[best][i]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim")
+    args = parser.parse_args()
+
+    from align.evaluate import LABELS_FILE, collect_samples, label_memory, read_labels
+    from align.paths import eval_dir
+    from align.retrieval.features import FEATURES
+    from align.session import Session
+    from bench.engines import table
+
+    session = Session(None, model="e5", progress=False)
+    samples, _ = collect_samples(session, read_labels(eval_dir() / LABELS_FILE))
+    model_id = session.embedder.model_id
+    memory = label_memory(model_id, samples)
+    base_scores = loco(model_id, samples, memory)
+    base = ranks(samples, base_scores)
+    shipped = list(FEATURES)
+    memory_less = [f for f in shipped if f not in ("mem_max", "mem_vote")]
+    split = [f"{n}_{side}" for n in ("mem_max", "mem_vote") for side in ("hi", "lo")]
+    variants = {
+        "prior": lambda: [("clause prior", loco(model_id, samples, memory, clause_prior(samples), shipped + ["prior"]))],
+        "split": lambda: [("memory split at 0.95", loco(model_id, samples, memory, memory_split(0.95),
+                                                        memory_less + split))],
+        "per_ref": lambda: [("weights per reference", loco(model_id, samples, memory, per_ref=True))],
+        "smooth": lambda: [(f"plan smoothing width {w} weight {a}", smoothed(samples, base_scores, w, a))
+                           for w in (0.01, 0.02) for a in (0.1, 0.25)]
+        + [("plan smoothing, width and weight chosen on the other communes", nested_smoothing(samples, base_scores))],
+        "siblings": lambda: [(f"sibling {how} of {', '.join(names)}",
+                              loco(model_id, samples, memory, sibling_contrast(names, how),
+                                   shipped + [f"sib_{n}" for n in names]))
+                             for names, how in ((("mem_vote",), "max"),
+                                                (("dense", "dense_sent", "bm25", "mem_max", "mem_vote"), "mean"))],
+        "maxsim": lambda: [(f"token MaxSim layer {layer}", loco(model_id, samples, memory, maxsim(session, samples, layer),
+                                                                shipped + ["ms_task", "ms_clause"]))
+                           for layer in (4, 12)],
+    }
+    rows = []
+    for name in args.only or variants:
+        for label, scores in variants[name]():
+            rows += compare(label, base, ranks(samples, scores))
+            print(table(rows[-2:]), flush=True)
+
+
+if __name__ == "__main__":
+    main()
