@@ -59,12 +59,12 @@ def memory_split(cut: float):
 def sibling_contrast(names, how):
     def extra(s, excluded):
         parents = [c.rsplit(".", 1)[0] if "." in c else "" for c in s.clause_ids]
+        siblings = [(j, [k for k, q in enumerate(parents) if q == p and k != j]) for j, p in enumerate(parents)]
         out = {}
         for name in names:
             x = s.features[name].astype(float)
             y = np.zeros_like(x)
-            for j, p in enumerate(parents):
-                others = [k for k, q in enumerate(parents) if q == p and k != j]
+            for j, others in siblings:
                 if others:
                     y[j] = x[j] - (x[others].max() if how == "max" else x[others].mean())
             out[f"sib_{name}"] = y
@@ -98,7 +98,11 @@ def maxsim(session, samples, layer: int):
 
 def loco(model_id, samples, memory, extra=None, names=None, per_ref=False):
     """The hybrid ranker's leave-one-commune-out scores, with `extra(sample, excluded groups)` columns
-    (from communes other than the excluded, as the memory's) and `names` as its features."""
+    (from communes other than the excluded, as the memory's) and `names` as its features.
+
+    `align.evaluate.loco_scores` with two things it has no hook for, since only these experiments
+    need them: columns that depend on the fold (added after the memory's, as the memory's are), and
+    one fit per reference (`per_ref`). The baseline is scored by `loco_scores` itself."""
     from align.evaluate import _groups, remembered
     from align.retrieval.fusion import Fusion
 
@@ -163,7 +167,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim")
     args = parser.parse_args()
 
-    from align.evaluate import LABELS_FILE, collect_samples, label_memory, read_labels
+    from align.evaluate import LABELS_FILE, collect_samples, label_memory, loco_scores, read_labels
     from align.paths import eval_dir
     from align.retrieval.features import FEATURES
     from align.session import Session
@@ -173,7 +177,7 @@ def main() -> None:
     samples, _ = collect_samples(session, read_labels(eval_dir() / LABELS_FILE))
     model_id = session.embedder.model_id
     memory = label_memory(model_id, samples)
-    base_scores = loco(model_id, samples, memory)
+    base_scores = loco_scores(model_id, samples, memory=memory)["hybrid"]
     base = ranks(samples, base_scores)
     shipped = list(FEATURES)
     memory_less = [f for f in shipped if f not in ("mem_max", "mem_vote")]
