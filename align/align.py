@@ -237,7 +237,7 @@ class Aligner:
             if not clause_records(ref):
                 continue
             pairs = self.pair_scores(tasks, ref.id, views)
-            scores = self.fusion.score(method, pairs.features)
+            scores = self.fusion.score_plan(method, pairs.features, pairs.task_vectors, ref.id)
             for i, task in enumerate(tasks):
                 order = np.argsort(-scores[i], kind="stable")[:top_k]
                 per_task[i][ref.id] = tuple(

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from align.errors import EvalError
+from align.retrieval.context import PlanContext
 from align.retrieval.fusion import METHODS, Fusion
 from align.retrieval.memory import LabelMemory
 from align.text.normalize import fold
@@ -215,10 +216,18 @@ def fit_fusion(model_id: str, samples: Sequence[Sample], features: Sequence[str]
 
 
 def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None,
-                memory: LabelMemory | None = None) -> dict[str, list[np.ndarray]]:
+                memory: LabelMemory | None = None, context: bool = True) -> dict[str, list[np.ndarray]]:
     """Per method, each sample's clause scores from a fusion fitted without its commune
     (`features`: the hybrid ranker's, when not all), with the label memory's features from the
-    other communes (`memory`; None: the samples' features as they are)."""
+    other communes (`memory`; None: the samples' features as they are); with `context`, the hybrid
+    ranker's moved by the plan's other tasks as a context chosen on the other communes says."""
+    scores = _loco_alone(model_id, samples, features, memory)
+    if context:
+        scores["hybrid"] = loco_in_context(samples, scores["hybrid"])
+    return scores
+
+
+def _loco_alone(model_id, samples, features, memory) -> dict[str, list[np.ndarray]]:
     scores: dict[str, list[np.ndarray | None]] = {m: [None] * len(samples) for m in METHODS}
     for group in sorted({s.group for s in samples}):
         train = [s for s in samples if s.group != group]
@@ -229,6 +238,62 @@ def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str
             for m in METHODS:
                 scores[m][i] = fusion.score(m, feats)[0]
     return scores  # type: ignore[return-value]
+
+
+# -- plan context (align/retrieval/context.py) --------------------------------------
+# The candidates, one of which is chosen per reference: the ranker alone, smoothing over near-twin
+# tasks, competition among the plan's tasks, both. Four, so that a choice made on three communes
+# holds on the fourth (a finer grid chose differently in each fold and lost on the held-out one).
+CONTEXTS = (PlanContext(), PlanContext(smooth=0.1), PlanContext(compete=0.25),
+            PlanContext(smooth=0.1, compete=0.25))
+
+
+def in_context(samples: Sequence[Sample], scores: Sequence[np.ndarray], contexts: dict[str, PlanContext]
+               ) -> list[np.ndarray]:
+    """`scores` with each plan's tasks moved by their reference's context (the plan's labelled tasks
+    stand for the plan: all its tasks and targets are labelled)."""
+    out = list(scores)
+    plans: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, s in enumerate(samples):
+        plans[(s.plan, s.doc)].append(i)
+    for (_, doc), rows in plans.items():
+        context = contexts.get(doc)
+        if context is None or context.identity:
+            continue
+        moved = context.adjust(np.stack([scores[i] for i in rows]), np.stack([samples[i].vector for i in rows]))
+        for r, i in enumerate(rows):
+            out[i] = moved[r]
+    return out
+
+
+def _context_rr(samples, scores) -> dict[PlanContext, list[float | None]]:
+    tried = {c: in_context(samples, scores, {s.doc: c for s in samples}) for c in CONTEXTS}
+    return {c: [ranking_metrics(sc, s)["mrr"] if s.relevant else None for s, sc in zip(samples, moved)]
+            for c, moved in tried.items()}
+
+
+def choose_contexts(samples: Sequence[Sample], scores: Sequence[np.ndarray], without: Iterable[str] = (),
+                    _rr=None) -> dict[str, PlanContext]:
+    """Per reference, the candidate context with the best MRR on the tasks of the communes not in
+    `without` (`scores`: their leave-one-commune-out scores); the ranker alone wins a tie."""
+    without, rr = set(without), _rr or _context_rr(samples, scores)
+    chosen = {}
+    for doc in sorted({s.doc for s in samples}):
+        keep = [i for i, s in enumerate(samples) if s.doc == doc and s.group not in without and s.relevant]
+        if keep:
+            chosen[doc] = max(CONTEXTS, key=lambda c: float(np.mean([rr[c][i] for i in keep])))
+    return {doc: c for doc, c in chosen.items() if not c.identity}
+
+
+def loco_in_context(samples: Sequence[Sample], scores: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Leave-one-commune-out scores moved by contexts chosen, for each commune, on the others' (nested)."""
+    rr, out = _context_rr(samples, scores), list(scores)
+    for group in sorted({s.group for s in samples}):
+        moved = in_context(samples, scores, choose_contexts(samples, scores, {group}, rr))
+        for i, s in enumerate(samples):
+            if s.group == group:
+                out[i] = moved[i]
+    return out
 
 
 # -- metrics ----------------------------------------------------------------------
@@ -303,7 +368,8 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     memory = None if group_sessions else label_memory(model_id, samples)
     if memory is not None and reviews:
         memory = remember_reviews(memory, session, reviews)
-    scores = loco_scores(model_id, samples, memory=memory)
+    alone = loco_scores(model_id, samples, memory=memory, context=False)
+    scores = {**alone, "hybrid": loco_in_context(samples, alone["hybrid"])}
     rows = []
     for method in METHODS:
         for doc in REF_KEYS:
@@ -313,6 +379,7 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     per_plan = [{"model": label, "method": default_method, "ref": doc, "plan": plan,
                  **summarise(samples, scores[default_method], doc, plan)} for doc in REF_KEYS for plan in plans]
     fusion = fit_fusion(model_id, samples, memory=memory)
+    fusion.contexts = choose_contexts(samples, alone["hybrid"])
     threshold = best_threshold(samples, scores[default_method])
     fusion.meta.update({"threshold": threshold, "labels": len(labels) - len(unresolved)})
     worst = worst_misses(samples, scores[default_method], "nq57")

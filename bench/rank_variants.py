@@ -1,5 +1,6 @@
-"""More evidence for the hybrid ranker (issue 15), each measured against the shipped ranker,
-leave-one-commune-out and paired over tasks (eval/README.md, "Ninth session"). None was kept.
+"""More evidence for the hybrid ranker (issue 15), each measured against the hybrid ranker scoring
+each task alone, leave-one-commune-out and paired over tasks (eval/README.md, "Ninth session" and
+"Tenth session"). Only the plan context was kept.
 
     PYTHONPATH=. OMP_NUM_THREADS=1 python bench/rank_variants.py [--only NAME ...]
 
@@ -12,11 +13,15 @@ The variants, each beside the shipped features unless said:
 - `per_ref`: the ranker's weights fitted for each reference apart;
 - `smooth`: each task's scores plus w times the kernel average (width 0.01 / 0.02) of the
   leave-one-commune-out scores of the other tasks of its plan, softmax at temperature 0.5 (plans
-  restate their tasks in the appendix); a transductive step with no labels of the held-out commune;
-  then with (width, weight) chosen per held-out commune on the other communes' tasks (nested);
+  restate their tasks in the appendix; `PlanContext(smooth=w)`); a transductive step with no labels
+  of the held-out commune; then with (width, weight) chosen per held-out commune on the other
+  communes' tasks (nested), one choice for both references;
 - `siblings`: a feature less its mean or best over the clause's siblings (same parent id);
 - `maxsim`: ColBERT-style token alignment of task and clause, e5-small-st's states at layers 4 and
-  12, idf-weighted over the task's tokens and over the clause's (needs the built e5-small-st).
+  12, idf-weighted over the task's tokens and over the clause's (needs the built e5-small-st);
+- `context`: the plan contexts of align/retrieval/context.py, each candidate for both references,
+  competition at other temperatures and weights, then (shipped) the candidate chosen per reference
+  on the other communes (`align.evaluate.loco_in_context`).
 Measures, never asserts.
 """
 from __future__ import annotations
@@ -124,24 +129,13 @@ def loco(model_id, samples, memory, extra=None, names=None, per_ref=False):
     return scores
 
 
-def smoothed(samples, scores, width: float, weight: float, temperature: float = 0.5):
-    from align.retrieval.features import standardise_rows
+def smoothed(samples, scores, width: float, weight: float):
+    """Smoothing over the plan's own tasks alone, for both references (align/retrieval/context.py)."""
+    from align.evaluate import in_context
+    from align.retrieval.context import PlanContext
 
-    out = [None] * len(samples)
-    plans: dict[tuple[str, str], list[int]] = {}
-    for i, s in enumerate(samples):
-        plans.setdefault((s.plan, s.doc), []).append(i)
-    for rows in plans.values():
-        z = standardise_rows(np.stack([scores[i] for i in rows]))
-        p = np.exp((z - z.max(1, keepdims=True)) / temperature)
-        p /= p.sum(1, keepdims=True)
-        vectors = np.stack([samples[i].vector for i in rows])
-        kernel = np.exp((vectors @ vectors.T - 1.0) / width)
-        np.fill_diagonal(kernel, 0.0)
-        vote = standardise_rows(kernel @ p / (kernel.sum(1, keepdims=True) + 1e-9))
-        for r, i in enumerate(rows):
-            out[i] = z[r] + weight * vote[r]
-    return out
+    context = PlanContext(smooth=weight, width=width)
+    return in_context(samples, scores, {"nq57": context, "nq03": context})
 
 
 def nested_smoothing(samples, base_scores):
@@ -164,10 +158,12 @@ def nested_smoothing(samples, base_scores):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim")
+    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context")
     args = parser.parse_args()
 
-    from align.evaluate import LABELS_FILE, collect_samples, label_memory, loco_scores, read_labels
+    from align.evaluate import (CONTEXTS, LABELS_FILE, collect_samples, in_context, label_memory, loco_in_context,
+                                loco_scores, read_labels)
+    from align.retrieval.context import PlanContext
     from align.paths import eval_dir
     from align.retrieval.features import FEATURES
     from align.session import Session
@@ -177,7 +173,7 @@ def main() -> None:
     samples, _ = collect_samples(session, read_labels(eval_dir() / LABELS_FILE))
     model_id = session.embedder.model_id
     memory = label_memory(model_id, samples)
-    base_scores = loco_scores(model_id, samples, memory=memory)["hybrid"]
+    base_scores = loco_scores(model_id, samples, memory=memory, context=False)["hybrid"]
     base = ranks(samples, base_scores)
     shipped = list(FEATURES)
     memory_less = [f for f in shipped if f not in ("mem_max", "mem_vote")]
@@ -195,6 +191,10 @@ def main() -> None:
                                    shipped + [f"sib_{n}" for n in names]))
                              for names, how in ((("mem_vote",), "max"),
                                                 (("dense", "dense_sent", "bm25", "mem_max", "mem_vote"), "mean"))],
+        "context": lambda: [(f"plan context {c}", in_context(samples, base_scores, {"nq57": c, "nq03": c}))
+                            for c in (*CONTEXTS[1:], *(PlanContext(compete=w, temperature=t)
+                                                       for t, w in ((1.0, 0.1), (1.0, 0.5), (0.5, 0.25), (2.0, 0.25))))]
+        + [("plan context chosen per reference on the other communes", loco_in_context(samples, base_scores))],
         "maxsim": lambda: [(f"token MaxSim layer {layer}", loco(model_id, samples, memory, maxsim(session, samples, layer),
                                                                 shipped + ["ms_task", "ms_clause"]))
                            for layer in (4, 12)],

@@ -54,6 +54,7 @@ class LabelledCorpus:
     # for every task (the reader names every task that carries it out), its named tasks serve it
     _models: dict = field(default_factory=dict)
     _scored: dict = field(default_factory=dict)
+    _alone: list | None = None
 
     @property
     def communes(self) -> list[str]:
@@ -62,12 +63,23 @@ class LabelledCorpus:
     def models(self, without: frozenset[str]):
         """(fusion, serves model) fitted on the labels of every commune not in `without`."""
         if without not in self._models:
-            from align.evaluate import fit_fusion
+            from align.evaluate import choose_contexts, fit_fusion
 
             fusion = fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
                                 memory=self.memory, held_out=without)
+            fusion.contexts = choose_contexts(self.samples, self.ranked_alone(), without)
             self._models[without] = (fusion, self._fit_serves(fusion, without))
         return self._models[without]
+
+    def ranked_alone(self) -> list:
+        """The samples' leave-one-commune-out hybrid scores, each task ranked alone: what the plan
+        contexts are chosen on."""
+        if self._alone is None:
+            from align.evaluate import loco_scores
+
+            self._alone = loco_scores(self.session.embedder.model_id, self.samples, memory=self.memory,
+                                      context=False)["hybrid"]
+        return self._alone
 
     def scored(self, plan: str, ref: str, without: frozenset[str]):
         """The plan's pair scores against `ref` with the label memory of the communes neither the plan's

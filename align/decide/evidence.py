@@ -83,14 +83,15 @@ def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, 
 
     The serves model reads how each task stands among its own plan's tasks, so it is applied plan
     by plan: a plan's evidence never depends on which plans were scored with it. It always reads
-    the hybrid ranker's score, whatever method ranks the clauses. With the label `memory`, each clause
-    also names the task of another commune that carries it out closest to the plan's tasks.
+    the hybrid ranker's score of each task alone, whatever method ranks the clauses; the ranked
+    scores (`PlanEvidence.scores`) are the plan's, moved by its other tasks (`Fusion.score_plan`).
+    With the label `memory`, each clause also names the task of another commune that carries it
+    out closest to the plan's tasks.
     """
     order = {c.id: j for j, c in enumerate(ref.clauses)}
     columns = np.zeros(len(ref.clauses), dtype=np.int64)
     for j, record in enumerate(pairs.clauses):
         columns[order[record.id]] = j
-    scores = np.asarray(fusion.score(method, pairs.features), np.float32)[:, columns]
     hybrid = fusion.scorers["hybrid"].rank_scores(pairs.features)[:, columns]
     features = {k: np.asarray(v)[:, columns] for k, v in pairs.features.items()}
     clause_tokens = tuple(pairs.clause_views[j].tokens for j in columns)
@@ -99,9 +100,10 @@ def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, 
     for doc in plans:
         rows = slice(start, start + len(doc.tasks))
         probability = serves.predict({k: v[rows] for k, v in features.items()}, hybrid[rows])
+        ranked = fusion.score_plan(method, {k: v[rows] for k, v in features.items()}, pairs.task_vectors[rows], ref.id)
         elsewhere = () if memory is None else tuple(memory.nearest_covering(
             pairs.task_vectors[rows], ref.id, clause_ids, memory.exclude_for(doc.id)))
-        out[doc.id] = PlanEvidence(doc, ref, scores[rows], probability, np.asarray(features["dense"][rows], np.float32),
+        out[doc.id] = PlanEvidence(doc, ref, ranked, probability, np.asarray(features["dense"][rows], np.float32),
                                    tuple(v.tokens for v in pairs.task_views[rows]), clause_tokens, links, elsewhere)
         start += len(doc.tasks)
     return out

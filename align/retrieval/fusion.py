@@ -7,7 +7,9 @@ standardised within each task, fitted on the labels as a pairwise ranker (the
 correct clause should outrank each wrong one of the same task). The calibrator is
 a Platt sigmoid on the ranker's score, fitted on the same labels, so the output is
 the probability that the task serves the clause and a threshold means the same
-thing for every plan.
+thing for every plan. A plan's tasks are then scored together (`score_plan`): the hybrid
+ranker's scores of each task move with the plan's other tasks, by the reference's
+`PlanContext` (align/retrieval/context.py).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 from align.errors import ModelError
 from align.fitted import fitted_entry, write_entries
 from align.paths import SHIPPED_DATA, data_root
+from align.retrieval.context import PlanContext
 from align.retrieval.features import FEATURES, standardise_rows
 
 log = logging.getLogger(__name__)
@@ -63,16 +66,25 @@ class MethodScorer:
 
 @dataclass
 class Fusion:
-    """One MethodScorer per method, fitted for one embedding model."""
+    """One MethodScorer per method, fitted for one embedding model, and the hybrid ranker's plan
+    context per reference id (none: each task ranked alone)."""
 
     model_id: str
     scorers: dict[str, MethodScorer]
     meta: dict = field(default_factory=dict)
+    contexts: dict[str, PlanContext] = field(default_factory=dict)
 
     def score(self, method: str, feats: dict[str, np.ndarray]) -> np.ndarray:
         if method not in self.scorers:
             raise ModelError(f"unknown method {method!r} (choose from {', '.join(self.scorers)})")
         return self.scorers[method].score(feats)
+
+    def score_plan(self, method: str, feats: dict[str, np.ndarray], vectors: np.ndarray, ref_id: str) -> np.ndarray:
+        """`score` of the tasks of one plan (rows) against `ref_id`, the hybrid ranker's moved by the plan's
+        other tasks (`vectors`: their query vectors) as the reference's context says."""
+        scores = self.score(method, feats)
+        context = self.contexts.get(ref_id) if method == "hybrid" else None
+        return scores if context is None else context.adjust(scores, vectors)
 
     @classmethod
     def prior(cls, model_id: str = "") -> "Fusion":
@@ -105,13 +117,15 @@ class Fusion:
         return {"model_id": self.model_id, "meta": self.meta,
                 "methods": {m: {"features": list(s.features), "weights": [float(v) for v in s.weights],
                                 "standardise": s.standardise, "calibration": list(s.calibration)}
-                            for m, s in self.scorers.items()}}
+                            for m, s in self.scorers.items()},
+                "contexts": {ref: c.to_json() for ref, c in self.contexts.items()}}
 
     @classmethod
     def from_json(cls, data: dict) -> "Fusion":
         return cls(data["model_id"], {m: MethodScorer(tuple(s["features"]), np.array(s["weights"], float),
                                                       bool(s["standardise"]), tuple(s["calibration"]))
-                                      for m, s in data["methods"].items()}, data.get("meta", {}))
+                                      for m, s in data["methods"].items()}, data.get("meta", {}),
+                   {ref: PlanContext.from_json(c) for ref, c in data.get("contexts", {}).items()})
 
 
 def _design(feats: dict[str, np.ndarray], names: Sequence[str], standardise: bool) -> np.ndarray:

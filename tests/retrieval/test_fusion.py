@@ -103,3 +103,23 @@ def test_fusion_fit_of_a_prior_leaves_the_other_weights_as_without_it():
     alone = dict(zip(without, Fusion.fit("m", groups, features=without).scorers["hybrid"].weights))
     both = dict(zip(FEATURES, Fusion.fit("m", groups).scorers["hybrid"].weights))
     assert all(np.isclose(both[f], alone[f]) for f in without)
+
+
+def test_fusion_score_plan_moves_only_the_hybrid_ranker_of_a_reference_with_a_context():
+    from align.retrieval.context import PlanContext
+
+    fusion = Fusion.fit("m", _groups())
+    fusion.contexts = {"nq03": PlanContext(compete=2.0)}
+    feats = {k: np.stack([g[0][k] for g in _groups(n=4, seed=9)]) for k in FEATURES}
+    vectors = np.eye(4)
+    assert not np.allclose(fusion.score_plan("hybrid", feats, vectors, "nq03"), fusion.score("hybrid", feats))
+    assert np.allclose(fusion.score_plan("hybrid", feats, vectors, "nq57"), fusion.score("hybrid", feats))
+    assert np.allclose(fusion.score_plan("dense", feats, vectors, "nq03"), fusion.score("dense", feats))
+
+
+def test_fusion_json_round_trip_keeps_the_plan_contexts():
+    from align.retrieval.context import PlanContext
+
+    fusion = Fusion.fit("m", _groups())
+    fusion.contexts = {"nq57": PlanContext(smooth=0.1)}
+    assert Fusion.from_json(fusion.to_json()).contexts == fusion.contexts
