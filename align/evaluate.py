@@ -267,7 +267,8 @@ def in_context(samples: Sequence[Sample], scores: Sequence[np.ndarray], contexts
 
 
 def _context_rr(samples, scores) -> dict[PlanContext, list[float | None]]:
-    tried = {c: in_context(samples, scores, {s.doc: c for s in samples}) for c in CONTEXTS}
+    docs = {s.doc for s in samples}
+    tried = {c: in_context(samples, scores, dict.fromkeys(docs, c)) for c in CONTEXTS}
     return {c: [ranking_metrics(sc, s)["mrr"] if s.relevant else None for s, sc in zip(samples, moved)]
             for c, moved in tried.items()}
 

@@ -99,8 +99,9 @@ def from_pairs(plans: Sequence[Document], ref: Document, pairs, fusion, serves, 
     out, start = {}, 0
     for doc in plans:
         rows = slice(start, start + len(doc.tasks))
-        probability = serves.predict({k: v[rows] for k, v in features.items()}, hybrid[rows])
-        ranked = fusion.score_plan(method, {k: v[rows] for k, v in features.items()}, pairs.task_vectors[rows], ref.id)
+        mine = {k: v[rows] for k, v in features.items()}
+        probability = serves.predict(mine, hybrid[rows])
+        ranked = fusion.score_plan(method, mine, pairs.task_vectors[rows], ref.id)
         elsewhere = () if memory is None else tuple(memory.nearest_covering(
             pairs.task_vectors[rows], ref.id, clause_ids, memory.exclude_for(doc.id)))
         out[doc.id] = PlanEvidence(doc, ref, ranked, probability, np.asarray(features["dense"][rows], np.float32),
