@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Sequence
 
 from align.errors import PlanAlignError
 from align.paths import data_root
+from align.sqlite_wal import connect_wal
 from align.types import ACCEPT, CHOOSE, REVIEW_ACTIONS, SERVES_NONE, UNDO, Document, ReviewDecision
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,8 @@ class ReviewStore:
         self.path = Path(path) if path is not None else data_root() / FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")      # users' work: every commit reaches the disk
-            for statement in SCHEMA:
-                self.db.execute(statement)
+            # synchronous=FULL: users' work, every commit reaches the disk
+            self.db = connect_wal(self.path, timeout, "FULL", SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT),))
         except sqlite3.DatabaseError as exc:
             raise PlanAlignError(f"{self.path}: cannot open the review memory ({exc})") from None

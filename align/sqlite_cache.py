@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from align.sqlite_wal import connect_wal
+
 log = logging.getLogger(__name__)
 
 QUERY_CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's bound-variable limit
@@ -90,14 +92,11 @@ class CacheFile:
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        # synchronous=NORMAL: a cache is durable enough in WAL mode
+        db = connect_wal(self.path, self.timeout, "NORMAL", self.schema)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")  # a cache: durable enough in WAL mode
-            for statement in self.schema:
-                db.execute(statement)
             self._inode = os.stat(self.path).st_ino
-        except (OSError, sqlite3.Error):
+        except OSError:
             db.close()
             raise
         return db
