@@ -291,7 +291,8 @@ class PlanAlign:
         reviews = in_force_by_plan(self._review_rows()) if with_reviews else None
         runs = [self._retrieval(spec, gold, reviews) for spec in (models or [self.model])]
         rows = [r for run in runs for r in run["rows"] if not methods or r["method"].split()[0] in methods]
-        verdicts = self._decisions((models or [self.model])[0], gold, reviews) if decisions or fit else None
+        verdicts = (self._decisions((models or [self.model])[0], gold, reviews, runs[0]["ranked"])
+                    if decisions or fit else None)
         fitted = self._save_fitted(runs, verdicts) if fit else ()
         details = [{k: run[k] for k in ("model", "threshold", "unresolved", "worst", "labels", "samples")}
                    for run in runs]
@@ -312,14 +313,14 @@ class PlanAlign:
     def _model_session(self, spec: str) -> Session:
         return self.session if spec == self.model else self._session(spec, None)
 
-    def _decisions(self, spec: str, gold, reviews=None) -> dict:
+    def _decisions(self, spec: str, gold, reviews=None, ranked=None) -> dict:
         from align.decide.evaluate import evaluate_decisions
         from align.decide.labels import COVERAGE_FILE, PAIRS_FILE, read_coverage_labels, read_pair_labels
         from align.paths import eval_dir
 
         labels = eval_dir(self.eval_dir)
         return evaluate_decisions(self._model_session(spec), gold, read_coverage_labels(labels / COVERAGE_FILE),
-                                  read_pair_labels(labels / PAIRS_FILE), reviews)
+                                  read_pair_labels(labels / PAIRS_FILE), reviews, ranked)
 
     def _save_fitted(self, runs: Sequence[dict], verdicts: dict | None) -> tuple[Path, ...]:
         from align.decide.models import DECISIONS_FILE, save_decisions

@@ -57,6 +57,18 @@ class Sample:
     vector: np.ndarray | None = None           # the task's query vector, for the label memory
 
 
+@dataclass(frozen=True)
+class LocoRun:
+    """What the ranking evaluation fitted, for the decisions' evaluation to reuse rather than fit
+    again (nine of its thirty fusion fits): the samples, the fusions fitted without each commune and
+    on all (`fusions`: communes left out -> fusion, before any context), and each task's hybrid
+    scores ranked alone (`alone`), which the plan contexts are chosen on."""
+
+    samples: tuple[Sample, ...]
+    fusions: dict[frozenset, Fusion]
+    alone: tuple[np.ndarray, ...]
+
+
 def read_labels(path: str | Path) -> list[Label]:
     path = Path(path)
     labels = []
@@ -227,11 +239,14 @@ def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str
     return scores
 
 
-def _loco_alone(model_id, samples, features, memory) -> dict[str, list[np.ndarray]]:
+def _loco_alone(model_id, samples, features, memory, fits: dict | None = None) -> dict[str, list[np.ndarray]]:
+    """Each method's scores, each task ranked alone; `fits` collects the fold fusions."""
     scores: dict[str, list[np.ndarray | None]] = {m: [None] * len(samples) for m in METHODS}
     for group in sorted({s.group for s in samples}):
         train = [s for s in samples if s.group != group]
         fusion = fit_fusion(model_id, train, features, memory, {group})
+        if fits is not None:
+            fits[frozenset({group})] = fusion
         held = {i: s for i, s in enumerate(samples) if s.group == group}
         for i, s in zip(held, remembered(list(held.values()), memory)):
             feats = {k: v[None, :] for k, v in s.features.items()}
@@ -369,7 +384,8 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     memory = None if group_sessions else label_memory(model_id, samples)
     if memory is not None and reviews:
         memory = remember_reviews(memory, session, reviews)
-    alone = loco_scores(model_id, samples, memory=memory, context=False)
+    fits: dict[frozenset, Fusion] = {}
+    alone = _loco_alone(model_id, samples, None, memory, fits)
     scores = {**alone, "hybrid": loco_in_context(samples, alone["hybrid"])}
     rows = []
     for method in METHODS:
@@ -380,6 +396,7 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     per_plan = [{"model": label, "method": default_method, "ref": doc, "plan": plan,
                  **summarise(samples, scores[default_method], doc, plan)} for doc in REF_KEYS for plan in plans]
     fusion = fit_fusion(model_id, samples, memory=memory)
+    fits[frozenset()] = dataclasses.replace(fusion, meta=dict(fusion.meta))
     fusion.contexts = choose_contexts(samples, alone["hybrid"])
     threshold = best_threshold(samples, scores[default_method])
     fusion.meta.update({"threshold": threshold, "labels": len(labels) - len(unresolved)})
@@ -387,7 +404,9 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     return {"model": label, "rows": rows, "per_plan": per_plan, "fusion": fusion, "memory": memory,
             "threshold": threshold,
             "unresolved": [(l.plan, l.anchor) for l in unresolved], "worst": worst,
-            "labels": len(labels), "samples": len(samples)}
+            "labels": len(labels), "samples": len(samples),
+            # Models trained per commune score in their own spaces, which the decisions do not use.
+            "ranked": None if group_sessions else LocoRun(tuple(samples), fits, tuple(alone["hybrid"]))}
 
 
 def reciprocal_ranks(samples: Sequence[Sample], scores: Sequence[np.ndarray], metric: str = "mrr"

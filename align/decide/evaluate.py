@@ -8,6 +8,7 @@ leave-one-commune-out predictions, which are honest about a commune never seen.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class LabelledCorpus:
     _models: dict = field(default_factory=dict)
     _scored: dict = field(default_factory=dict)
     _alone: list | None = None
+    _fits: dict = field(default_factory=dict)   # fusions the ranking evaluation fitted (align.evaluate.LocoRun)
 
     @property
     def communes(self) -> list[str]:
@@ -65,8 +67,10 @@ class LabelledCorpus:
         if without not in self._models:
             from align.evaluate import choose_contexts, fit_fusion
 
-            fusion = fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
-                                memory=self.memory, held_out=without)
+            fitted = self._fits.get(without)
+            fusion = (dataclasses.replace(fitted, meta=dict(fitted.meta), contexts={}) if fitted is not None else
+                      fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
+                                 memory=self.memory, held_out=without))
             fusion.contexts = choose_contexts(self.samples, self.ranked_alone(), without)
             self._models[without] = (fusion, self._fit_serves(fusion, without))
         return self._models[without]
@@ -157,8 +161,11 @@ def _covering(doc: Document, pairs, ref_id: str, coverage_labels, named) -> tupl
     return labels, judged
 
 
-def load_corpus(session, task_labels, plan_ids: Sequence[str], coverage_labels=()) -> LabelledCorpus:
-    """The labelled plans scored against every reference; `coverage_labels` also train the serves model."""
+def load_corpus(session, task_labels, plan_ids: Sequence[str], coverage_labels=(), ranked=None) -> LabelledCorpus:
+    """The labelled plans scored against every reference; `coverage_labels` also train the serves model.
+    `ranked` (align.evaluate.LocoRun of the same session and task labels) lends its samples, fusions
+    and scores instead of computing them again: the ranker reads none of the coverage labels' evidence,
+    so its fits are the same."""
     from align.corpus_index import task_records
     from align.evaluate import collect_samples, label_memory
 
@@ -170,11 +177,13 @@ def load_corpus(session, task_labels, plan_ids: Sequence[str], coverage_labels=(
     served = {key: _served(plans[key[0]], p, key[1], task_labels) for key, p in pairs.items()}
     named = _named_tasks(plans, coverage_labels)
     covering = {key: _covering(plans[key[0]], p, key[1], coverage_labels, named) for key, p in pairs.items()}
-    samples, _ = collect_samples(session, task_labels)
+    samples = list(ranked.samples) if ranked is not None else collect_samples(session, task_labels)[0]
     memory = label_memory(session.embedder.model_id, samples).with_covers(named)
     return LabelledCorpus(session, plans, groups, refs, pairs, {r.id: reference_links(session.aligner, r)
                                                                 for r in refs}, samples, served, memory,
-                          covering={k: v for k, v in covering.items() if v[1].any()})
+                          covering={k: v for k, v in covering.items() if v[1].any()},
+                          _alone=list(ranked.alone) if ranked is not None else None,
+                          _fits=dict(ranked.fusions) if ranked is not None else {})
 
 
 def _named_tasks(plans: dict[str, Document], coverage_labels) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
@@ -277,13 +286,14 @@ def orphan_figures(rows: Sequence[tuple[str, bool, bool]]) -> dict:
 
 
 # -- everything ----------------------------------------------------------------------------------
-def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, reviews=None) -> dict:
+def evaluate_decisions(session, task_labels, coverage_labels, pair_labels, reviews=None, ranked=None) -> dict:
     """Every decision figure, leave-one-commune-out, and the decision models fitted on all labels.
 
     `reviews` ({plan: decisions in force}) add training labels for the serves model; a plan's reviews,
-    like its hand labels, never enter a model that scores its commune."""
+    like its hand labels, never enter a model that scores its commune. `ranked`: see `load_corpus`
+    (fitted with the same reviews)."""
     plan_ids = sorted({l.plan for l in task_labels} | {l.plan for l in coverage_labels})
-    corpus = load_corpus(session, task_labels, plan_ids, coverage_labels)
+    corpus = load_corpus(session, task_labels, plan_ids, coverage_labels, ranked)
     if reviews:
         from align.evaluate import remember_reviews
 

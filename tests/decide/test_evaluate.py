@@ -163,3 +163,25 @@ def test_remember_reviews_never_score_the_reviewed_commune(labelled):
     moved = dataclasses.replace(labelled, memory=remember_reviews(labelled.memory, labelled.session, review),
                                 _models={}, _scored={})
     assert np.array_equal(_scores(moved, {}), _scores(labelled, {}))
+
+
+def _ranking_run(session):
+    from align.evaluate import evaluate_session
+
+    return evaluate_session(session, LABELS)["ranked"]
+
+
+def test_load_corpus_with_the_ranking_run_decides_as_without_it(labelled):
+    lent = load_corpus(labelled.session, LABELS, list(labelled.plans), ranked=_ranking_run(labelled.session))
+    ref = next(r for r in labelled.refs if r.id == REF)
+    for without in (frozenset(), frozenset({"An Phú"})):
+        a, b = lent.evidence(without, "xa-an-phu", ref), labelled.evidence(without, "xa-an-phu", ref)
+        assert np.allclose(a.serves, b.serves) and np.allclose(a.scores, b.scores)
+
+
+def test_load_corpus_with_the_ranking_run_reuses_its_fusions_without_changing_them(labelled):
+    run = _ranking_run(labelled.session)
+    lent = load_corpus(labelled.session, LABELS, list(labelled.plans), ranked=run)
+    fusion, _ = lent.models(frozenset({"An Phú"}))
+    assert fusion.scorers is run.fusions[frozenset({"An Phú"})].scorers
+    assert fusion is not run.fusions[frozenset({"An Phú"})] and run.fusions[frozenset({"An Phú"})].contexts == {}
