@@ -19,6 +19,11 @@ The variants, each beside the shipped features unless said:
 - `siblings`: a feature less its mean or best over the clause's siblings (same parent id);
 - `maxsim`: ColBERT-style token alignment of task and clause, e5-small-st's states at layers 4 and
   12, idf-weighted over the task's tokens and over the clause's (needs the built e5-small-st);
+- `classifier`: a logistic regression on the task's vector over the reference's clauses, fitted on the
+  other communes' labels, its log probability as a feature; both sides moved by the shipped plan
+  contexts (eleventh session, not kept);
+- `hubs`: a clause's mean score over its 20 best tasks in the corpus (CSLS-style hubness, no label
+  read) taken off every task's score, on top of the shipped plan contexts (eleventh session, not kept);
 - `context`: the plan contexts of align/retrieval/context.py, each candidate for both references,
   competition at other temperatures and weights, then (shipped) the candidate chosen per reference
   on the other communes (`align.evaluate.loco_in_context`).
@@ -59,6 +64,48 @@ def memory_split(cut: float):
         return {f"{name}_{side}": (s.features[name] if close == (side == "hi") else np.zeros_like(s.features[name]))
                 for name in ("mem_max", "mem_vote") for side in ("hi", "lo")}
     return extra
+
+
+def vector_classifier(samples, c: float):
+    """A multinomial logistic regression on the task's query vector, fitted on the labelled tasks of
+    the communes not excluded (a task serving two clauses counts half for each): the label memory's
+    vote in parametric form. Its log probability of each clause is the feature."""
+    from sklearn.linear_model import LogisticRegression
+
+    fitted = {}
+
+    def model(doc, excluded):
+        key = (doc, frozenset(excluded))
+        if key not in fitted:
+            rows = [(t.vector, clause, 1.0 / len(t.relevant)) for t in samples
+                    if t.doc == doc and t.group not in excluded for clause in sorted(t.relevant)]
+            fitted[key] = LogisticRegression(C=c, max_iter=2000).fit(
+                np.array([r[0] for r in rows]), [r[1] for r in rows], sample_weight=[r[2] for r in rows])
+        return fitted[key]
+
+    def extra(s, excluded):
+        m = model(s.doc, excluded)
+        logp = m.predict_log_proba(s.vector[None, :])[0]
+        column = {c: i for i, c in enumerate(m.classes_)}
+        return {"clf": np.array([logp[column[c]] if c in column else logp.min() - 1.0 for c in s.clause_ids])}
+    return extra
+
+
+def corpus_hubs(samples, scores, k: int, weight: float):
+    """Hubness removed, CSLS-style: each clause's mean standardised score over its k best tasks in the
+    whole corpus (every commune's tasks, no label read), standardised over the clauses and taken off
+    every task's row, `weight` times."""
+    from align.retrieval.features import standardise_rows
+
+    out = list(scores)
+    for doc in sorted({s.doc for s in samples}):
+        rows = [i for i, s in enumerate(samples) if s.doc == doc]
+        z = standardise_rows(np.stack([scores[i] for i in rows]).astype(np.float64))
+        hub = -np.sort(-z, axis=0)[:k].mean(axis=0)
+        z = z - weight * (hub - hub.mean()) / (hub.std() + 1e-9)
+        for r, i in enumerate(rows):
+            out[i] = z[r]
+    return out
 
 
 def sibling_contrast(names, how):
@@ -158,7 +205,7 @@ def nested_smoothing(samples, base_scores):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context")
+    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context classifier hubs")
     args = parser.parse_args()
 
     from align.evaluate import (CONTEXTS, LABELS_FILE, collect_samples, in_context, label_memory, loco_in_context,
@@ -195,14 +242,20 @@ def main() -> None:
                             for c in (*CONTEXTS[1:], *(PlanContext(compete=w, temperature=t)
                                                        for t, w in ((1.0, 0.1), (1.0, 0.5), (0.5, 0.25), (2.0, 0.25))))]
         + [("plan context chosen per reference on the other communes", loco_in_context(samples, base_scores))],
+        "classifier": lambda: [(f"vector classifier C={c}, in context", loco_in_context(
+            samples, loco(model_id, samples, memory, vector_classifier(samples, c), shipped + ["clf"])),
+                                loco_in_context(samples, base_scores)) for c in (10.0, 100.0)],
+        "hubs": lambda: [(f"corpus hubness removed, k={k}, weight {w}, in context",
+                          corpus_hubs(samples, loco_in_context(samples, base_scores), k, w),
+                          loco_in_context(samples, base_scores)) for k, w in ((20, 0.2), (20, 0.4))],
         "maxsim": lambda: [(f"token MaxSim layer {layer}", loco(model_id, samples, memory, maxsim(session, samples, layer),
                                                                 shipped + ["ms_task", "ms_clause"]))
                            for layer in (4, 12)],
     }
     rows = []
     for name in args.only or variants:
-        for label, scores in variants[name]():
-            rows += compare(label, base, ranks(samples, scores))
+        for label, scores, *against in variants[name]():    # a variant may name its own baseline
+            rows += compare(label, ranks(samples, against[0]) if against else base, ranks(samples, scores))
             print(table(rows[-2:]), flush=True)
 
 
