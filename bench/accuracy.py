@@ -23,13 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 
 def ranks(samples, scores) -> dict[str, dict]:
-    from align.evaluate import reciprocal_ranks
+    from align.metrics import reciprocal_ranks
 
     return {metric: reciprocal_ranks(samples, scores, metric) for metric in ("mrr", "hit@1")}
 
 
 def compare(name: str, before: dict, after: dict) -> list[dict]:
-    from align.evaluate import paired_bootstrap
+    from align.metrics import paired_bootstrap
 
     rows = []
     for ref in ("nq57", "nq03"):
@@ -59,7 +59,8 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="also list the N worst-ranked tasks per reference")
     args = parser.parse_args()
 
-    from align.evaluate import LABELS_FILE, collect_samples, label_memory, loco_scores, read_labels, worst_misses
+    from align.evaluate import LABELS_FILE, collect_samples, label_memory, loco_scores, read_labels
+    from align.metrics import worst_misses
     from align.paths import eval_dir
     from align.retrieval.features import FEATURES
     from align.session import Session

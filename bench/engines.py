@@ -216,7 +216,8 @@ def paired(specs: list[str], corpus, resamples: int = 5000) -> list[dict]:
     """B minus A, per labelled task: what the MRR rule of an engine change is judged on."""
     import numpy as np
 
-    from align.evaluate import LABELS_FILE, best_threshold, collect_samples, loco_scores, ranking_metrics, read_labels
+    from align.evaluate import LABELS_FILE, collect_samples, loco_scores, read_labels
+    from align.metrics import best_threshold, ranking_metrics
     from align.paths import eval_dir
     from align.session import Session
 

@@ -171,7 +171,7 @@ def reranked(task: dict, logits: list[float], weight: float) -> list[str]:
 
 
 def figures(tasks, scores: dict[str, list[float]]) -> list[dict]:
-    from align.evaluate import paired_bootstrap
+    from align.metrics import paired_bootstrap
 
     def rr(ids, gold):
         return 1.0 / (1 + min(ids.index(g) for g in gold if g in ids))

@@ -188,7 +188,7 @@ def smoothed(samples, scores, width: float, weight: float):
 def nested_smoothing(samples, base_scores):
     """Smoothing with its (width, weight) chosen for each held-out commune on the other communes'
     tasks (MRR over both references; weight 0 is the shipped ranker), then scored on that commune."""
-    from align.evaluate import reciprocal_ranks
+    from align.metrics import reciprocal_ranks
 
     grid = [(0.01, 0.0)] + [(w, a) for w in (0.01, 0.02, 0.05) for a in (0.05, 0.1, 0.25, 0.5)]
     tried = {g: base_scores if g[1] == 0 else smoothed(samples, base_scores, *g) for g in grid}
