@@ -56,7 +56,10 @@ class LabelledCorpus:
     _models: dict = field(default_factory=dict)
     _scored: dict = field(default_factory=dict)
     _alone: list | None = None
-    _fits: dict = field(default_factory=dict)   # fusions the ranking evaluation fitted (align.evaluate.LocoRun)
+    _fits: dict = field(default_factory=dict)
+    # communes left out -> fusion before its contexts, from the ranking evaluation (align.evaluate.LocoRun) or
+    # fitted here; the ranker reads the task labels' memory, never the coverage labels' covers, so a copy of
+    # the corpus with other covers (`general_support`) shares them
 
     @property
     def communes(self) -> list[str]:
@@ -68,9 +71,11 @@ class LabelledCorpus:
             from align.evaluate import choose_contexts, fit_fusion
 
             fitted = self._fits.get(without)
-            fusion = (dataclasses.replace(fitted, meta=dict(fitted.meta), contexts={}) if fitted is not None else
-                      fit_fusion(self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
-                                 memory=self.memory, held_out=without))
+            if fitted is None:
+                fitted = self._fits[without] = fit_fusion(
+                    self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
+                    memory=self.memory, held_out=without)
+            fusion = dataclasses.replace(fitted, meta=dict(fitted.meta), contexts={})
             fusion.contexts = choose_contexts(self.samples, self.ranked_alone(), without)
             self._models[without] = (fusion, self._fit_serves(fusion, without))
         return self._models[without]

@@ -185,3 +185,10 @@ def test_load_corpus_with_the_ranking_run_reuses_its_fusions_without_changing_th
     fusion, _ = lent.models(frozenset({"An Phú"}))
     assert fusion.scorers is run.fusions[frozenset({"An Phú"})].scorers
     assert fusion is not run.fusions[frozenset({"An Phú"})] and run.fusions[frozenset({"An Phú"})].contexts == {}
+
+
+def test_models_of_a_copy_with_other_covers_share_the_fitted_fusion(labelled):
+    without = frozenset({"An Phú"})
+    fusion, _ = labelled.models(without)
+    general = dataclasses.replace(labelled, memory=labelled.memory.with_covers({}), _models={}, _scored={})
+    assert general.models(without)[0].scorers is fusion.scorers
