@@ -228,25 +228,28 @@ def fit_fusion(model_id: str, samples: Sequence[Sample], features: Sequence[str]
 
 
 def loco_scores(model_id: str, samples: Sequence[Sample], features: Sequence[str] | None = None,
-                memory: LabelMemory | None = None, context: bool = True) -> dict[str, list[np.ndarray]]:
+                memory: LabelMemory | None = None, context: bool = True,
+                fits: dict[frozenset, Fusion] | None = None) -> dict[str, list[np.ndarray]]:
     """Per method, each sample's clause scores from a fusion fitted without its commune
     (`features`: the hybrid ranker's, when not all), with the label memory's features from the
     other communes (`memory`; None: the samples' features as they are); with `context`, the hybrid
-    ranker's moved by the plan's other tasks as a context chosen on the other communes says."""
-    scores = _loco_alone(model_id, samples, features, memory)
+    ranker's moved by the plan's other tasks as a context chosen on the other communes says.
+    `fits` ({communes left out: fusion}, the same features and memory) lends the fold fusions it
+    holds and keeps those fitted here."""
+    scores = _loco_alone(model_id, samples, features, memory, {} if fits is None else fits)
     if context:
         scores["hybrid"] = loco_in_context(samples, scores["hybrid"])
     return scores
 
 
-def _loco_alone(model_id, samples, features, memory, fits: dict | None = None) -> dict[str, list[np.ndarray]]:
-    """Each method's scores, each task ranked alone; `fits` collects the fold fusions."""
+def _loco_alone(model_id, samples, features, memory, fits: dict) -> dict[str, list[np.ndarray]]:
     scores: dict[str, list[np.ndarray | None]] = {m: [None] * len(samples) for m in METHODS}
     for group in sorted({s.group for s in samples}):
-        train = [s for s in samples if s.group != group]
-        fusion = fit_fusion(model_id, train, features, memory, {group})
-        if fits is not None:
-            fits[frozenset({group})] = fusion
+        held_out = frozenset({group})
+        if held_out not in fits:
+            fits[held_out] = fit_fusion(model_id, [s for s in samples if s.group != group], features, memory,
+                                        held_out)
+        fusion = fits[held_out]
         held = {i: s for i, s in enumerate(samples) if s.group == group}
         for i, s in zip(held, remembered(list(held.values()), memory)):
             feats = {k: v[None, :] for k, v in s.features.items()}
@@ -327,7 +330,7 @@ def evaluate_session(session, labels: Sequence[Label], default_method: str = "hy
     if memory is not None and reviews:
         memory = remember_reviews(memory, session, reviews)
     fits: dict[frozenset, Fusion] = {}
-    alone = _loco_alone(model_id, samples, None, memory, fits)
+    alone = loco_scores(model_id, samples, memory=memory, context=False, fits=fits)
     scores = {**alone, "hybrid": loco_in_context(samples, alone["hybrid"])}
     rows = []
     for method in METHODS:

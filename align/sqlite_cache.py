@@ -93,7 +93,7 @@ class CacheFile:
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # synchronous=NORMAL: a cache is durable enough in WAL mode
-        db = connect_wal(self.path, self.timeout, "NORMAL", self.schema)
+        db = connect_wal(self.path, self.timeout, "NORMAL", self.schema, check_same_thread=False)
         try:
             self._inode = os.stat(self.path).st_ino
         except OSError:

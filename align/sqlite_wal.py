@@ -23,10 +23,11 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and code is not None and code & 0xFF in _BUSY
 
 
-def connect_wal(path: str | Path, timeout: float, synchronous: str, schema: Sequence[str]) -> sqlite3.Connection:
+def connect_wal(path: str | Path, timeout: float, synchronous: str, schema: Sequence[str],
+                check_same_thread: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode (`isolation_level=None`) with WAL on, `synchronous`
     set and `schema` applied; raises what sqlite3 raises (the connection closed)."""
-    db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=check_same_thread)
     try:
         _switch_to_wal(db, timeout)
         db.execute(f"PRAGMA synchronous={synchronous}")

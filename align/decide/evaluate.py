@@ -75,8 +75,8 @@ class LabelledCorpus:
                 fitted = self._fits[without] = fit_fusion(
                     self.session.embedder.model_id, [s for s in self.samples if s.group not in without],
                     memory=self.memory, held_out=without)
-            fusion = dataclasses.replace(fitted, meta=dict(fitted.meta), contexts={})
-            fusion.contexts = choose_contexts(self.samples, self.ranked_alone(), without)
+            fusion = dataclasses.replace(fitted, meta=dict(fitted.meta),
+                                         contexts=choose_contexts(self.samples, self.ranked_alone(), without))
             self._models[without] = (fusion, self._fit_serves(fusion, without))
         return self._models[without]
 
@@ -87,7 +87,7 @@ class LabelledCorpus:
             from align.evaluate import loco_scores
 
             self._alone = loco_scores(self.session.embedder.model_id, self.samples, memory=self.memory,
-                                      context=False)["hybrid"]
+                                      context=False, fits=self._fits)["hybrid"]
         return self._alone
 
     def scored(self, plan: str, ref: str, without: frozenset[str]):
