@@ -35,7 +35,7 @@ TCVN3_TABLE: dict[int, str] = {
 }
 
 # Toned letters with no capital code: the capital fonts (.VnTimeH, ...) drew these lower-case
-# codes as capitals, so text typed in capitals comes back as "DANH MụC CáC MụC TIÊU".
+# codes as capitals, so text typed in capitals comes back as "BảNG PHÂN CÔNG NHIệM Vụ".
 _LOWER_ONLY = frozenset(ch for ch in TCVN3_TABLE.values()
                         if ch.islower() and ch.upper() not in TCVN3_TABLE.values())
 # Stretches tested one by one: a line, a table cell, the text around a "(Kèm theo ...)" note.
@@ -59,7 +59,7 @@ def restore_capitals(text: str) -> str:
 
     A stretch (line, cell, text between brackets) whose only lower-case letters are toned
     letters TCVN3 has no capital code for, beside at least two capitals, was typed in a
-    capital font: "DANH MụC CáC MụC TIÊU Cụ THể" -> "DANH MỤC CÁC MỤC TIÊU CỤ THỂ".
+    capital font: "BảNG PHÂN CÔNG NHIệM Vụ" -> "BẢNG PHÂN CÔNG NHIỆM VỤ".
     Sentence case keeps its plain lower-case letters ("Cụ thể") and is left alone; a toned
     capital starting a word in sentence case ("Ủy ban") cannot be told apart and stays lower.
     """

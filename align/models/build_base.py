@@ -40,10 +40,10 @@ MIN_COSINE = 0.98
 META = "\u2581"
 # Our own sentences, used to verify a build when the caller gives none.
 DEFAULT_SENTENCES = (
-    "Ủy ban nhân dân xã tổ chức tập huấn kỹ năng số cho cán bộ, công chức.",
-    "Đưa 100% hồ sơ thủ tục hành chính lên môi trường điện tử trong năm 2026.",
+    "Xã mở hai lớp tập huấn kỹ năng số cho công chức và người lao động.",
+    "Tiếp nhận và trả kết quả mọi hồ sơ của người dân qua mạng trong năm 2026.",
     "Hỗ trợ hợp tác xã ứng dụng công nghệ mới vào sản xuất nông nghiệp.",
-    "Xây dựng cơ sở dữ liệu dân cư và đất đai dùng chung của xã.",
+    "Lập một kho dữ liệu dân cư và đất đai dùng chung của xã.",
     "Phổ cập dịch vụ thanh toán không dùng tiền mặt tại chợ và trường học.",
     "Tuyên truyền về vai trò của khoa học, công nghệ và đổi mới sáng tạo.",
     "Lắp đặt camera an ninh tại các điểm giao thông trọng yếu trên địa bàn.",
