@@ -24,6 +24,15 @@ The variants, each beside the shipped features unless said:
   contexts (eleventh session, not kept);
 - `hubs`: a clause's mean score over its 20 best tasks in the corpus (CSLS-style hubness, no label
   read) taken off every task's score, on top of the shipped plan contexts (eleventh session, not kept);
+- `cooccur`: the other reference's leave-one-commune-out ranking of the same task carried over by
+  the labels' co-occurrence: for each clause Y, log sum_X p(X) P(Y | X), p the task's scores on
+  the other reference's clauses X normalised to sum 1 and P(Y | X) counted on the tasks of the
+  other communes labelled for both references (smoothed towards Y's frequency); 03/NQ-CP's narrow
+  clauses sit under NQ 57's items, so a task's 03 ranking votes for its NQ 57 clause and back
+  (twelfth session);
+- `reverse`: e5 read the other way round: the clause as the query and the task as the passage
+  (`rev`), and both as queries (`sym`, e5's form for symmetric similarity), cosines beside the
+  shipped ones (twelfth session);
 - `context`: the plan contexts of align/retrieval/context.py, each candidate for both references,
   competition at other temperatures and weights, then (shipped) the candidate chosen per reference
   on the other communes (`align.evaluate.loco_in_context`).
@@ -148,6 +157,67 @@ def maxsim(session, samples, layer: int):
     return extra
 
 
+def cooccurrence(samples, other_scores, alpha: float = 1.0):
+    """The `cooccur` variant's columns (module docstring); `other_scores` are the base leave-one-
+    commune-out scores, one row per sample."""
+    by_task = {(s.plan, s.task.id, s.doc): i for i, s in enumerate(samples)}
+    other = {"nq57": "nq03", "nq03": "nq57"}
+    tables = {}
+
+    def table(doc, excluded):
+        key = (doc, frozenset(excluded))
+        if key not in tables:
+            pair, given, freq = Counter(), Counter(), Counter()
+            for s in samples:
+                j = by_task.get((s.plan, s.task.id, other[doc]))
+                if s.doc != doc or s.group in excluded or j is None or not s.relevant or not samples[j].relevant:
+                    continue
+                for x in samples[j].relevant:
+                    given[x] += 1
+                    for y in s.relevant:
+                        pair[x, y] += 1.0 / len(s.relevant)
+                freq.update({y: 1.0 / len(s.relevant) for y in s.relevant})
+            tables[key] = pair, given, freq, sum(freq.values())
+        return tables[key]
+
+    def extra(s, excluded):
+        j = by_task.get((s.plan, s.task.id, other[s.doc]))
+        if j is None:
+            return {"cooc": np.zeros(len(s.clause_ids))}
+        pair, given, freq, n = table(s.doc, excluded)
+        prior = np.array([(freq[y] + 0.5) / (n + 0.5 * len(s.clause_ids)) for y in s.clause_ids])
+        p = np.asarray(other_scores[j], np.float64)
+        p = p / p.sum()
+        xs = samples[j].clause_ids
+        vote = np.zeros(len(s.clause_ids))
+        for k in np.argsort(-p)[:20]:
+            x = xs[k]
+            row = np.array([pair[x, y] for y in s.clause_ids])
+            vote += p[k] * (row + alpha * prior) / (given[x] + alpha)
+        return {"cooc": np.log(vote + 1e-6)}
+    return extra
+
+
+def reverse_cosines(session, samples, kinds):
+    """The `reverse` variant's columns: for each (task kind, clause kind) in `kinds`, the cosine of
+    the task embedded as that kind and the clause text as the other."""
+    from align.embed.cache import encode_cached
+
+    clauses = {doc: {c.id: c.text for c in session.aligner._doc_clauses(doc)[0]} for doc in ("nq57", "nq03")}
+    tasks = sorted({s.task.text for s in samples})
+    texts = sorted({t for d in clauses.values() for t in d.values()})
+    vectors = {}
+    for name, (task_kind, clause_kind) in kinds.items():
+        tv = dict(zip(tasks, encode_cached(session.embedder, tasks, kind=task_kind)))
+        cv = dict(zip(texts, encode_cached(session.embedder, texts, kind=clause_kind)))
+        vectors[name] = tv, cv
+
+    def extra(s, excluded):
+        return {name: np.array([float(tv[s.task.text] @ cv[clauses[s.doc][c]]) for c in s.clause_ids])
+                for name, (tv, cv) in vectors.items()}
+    return extra
+
+
 def loco(model_id, samples, memory, extra=None, names=None, per_ref=False):
     """The hybrid ranker's leave-one-commune-out scores, with `extra(sample, excluded groups)` columns
     (from communes other than the excluded, as the memory's) and `names` as its features.
@@ -205,7 +275,7 @@ def nested_smoothing(samples, base_scores):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context classifier hubs")
+    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context classifier hubs cooccur reverse")
     args = parser.parse_args()
 
     from align.evaluate import (CONTEXTS, LABELS_FILE, collect_samples, in_context, label_memory, loco_in_context,
@@ -238,6 +308,14 @@ def main() -> None:
                                    shipped + [f"sib_{n}" for n in names]))
                              for names, how in ((("mem_vote",), "max"),
                                                 (("dense", "dense_sent", "bm25", "mem_max", "mem_vote"), "mean"))],
+        "cooccur": lambda: [(f"co-occurrence vote, alpha {a}, in context", loco_in_context(
+            samples, loco(model_id, samples, memory, cooccurrence(samples, base_scores, a), shipped + ["cooc"])),
+                             loco_in_context(samples, base_scores)) for a in (1.0, 5.0)],
+        "reverse": lambda: [(f"e5 the other way round: {', '.join(kinds)}, in context", loco_in_context(
+            samples, loco(model_id, samples, memory, reverse_cosines(session, samples, kinds), shipped + list(kinds))),
+                             loco_in_context(samples, base_scores))
+                            for kinds in ({"rev": ("passage", "query")}, {"sym": ("query", "query")},
+                                          {"rev": ("passage", "query"), "sym": ("query", "query")})],
         "context": lambda: [(f"plan context {c}", in_context(samples, base_scores, {"nq57": c, "nq03": c}))
                             for c in (*CONTEXTS[1:], *(PlanContext(compete=w, temperature=t)
                                                        for t, w in ((1.0, 0.1), (1.0, 0.5), (0.5, 0.25), (2.0, 0.25))))]
