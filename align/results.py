@@ -387,7 +387,8 @@ class Evaluation(_Views):
                         ("recall", "precision", "cut"), list(d["duplicates"]["curve"]))]
                       if d["duplicates"].get("curve") else []),
                     ("Applicability read from the text (rules) against the curated tables",
-                     ("ref", "n", "accuracy", "national", "national_found"),
+                     ("ref", "n", "accuracy", "national", "national_found", "own_plan", "own_plan_found",
+                      "own_plan_extra"),
                      [{"ref": ref, **figures} for ref, figures in d["applicability"].items()])]
         return out
 

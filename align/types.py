@@ -277,6 +277,7 @@ class Applicability:
     reason: str
     actors: tuple[str, ...] = ()
     source: str = "table"               # table (curated, shipped) | rules (read from the clause's text)
+    by_plan: bool = False               # all it asks is the local plan implementing the reference: the plan itself
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,16 @@ reason each). For a reference without a table (a province's plan a user adds), `
 reads the clause's actors: a named central body or ministry alone means national work;
 "các cấp", "địa phương", a province, a commune or the whole political system means every
 level. Its agreement with the curated tables is measured by `plan-align eval`.
+
+A clause whose whole ask is that each level issue its own plan implementing the reference
+("Xây dựng kế hoạch triển khai Chương trình hành động của Chính phủ"; a province's "the
+communes issue their plans implementing this plan") is carried out by the plan under review
+by its very existence (`by_plan`): no task says "we write this plan", and a reviewer would
+never call it a gap.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -47,6 +54,12 @@ _NATIONAL_ACTS = re.compile(r"|".join((
     r"(?:sua doi|bo sung|hoan thien|ban hanh|xay dung)[^.;]{0,60}(?:quy dinh phap luat|phap luat|\bluat\b)",
     r"\bthe che hoa\b", r"phong thi nghiem trong diem quoc gia", r"\bkhong gian vu tru\b", r"\bgdp\b",
     r"\bnhom \d+ nuoc\b", r"\bdong nam a\b", r"\bcac nuoc tien tien\b", r"\bxep hang\b")))
+# Folded text of a clause that asks for the local implementation plan and nothing more (one demand, no ';').
+_OWN_PLAN = re.compile(
+    r"^(?:[^.;:]{0,80}? )?(?:xay dung|ban hanh)(?:,? (?:va )?(?:ban hanh|trien khai|to chuc thuc hien))? "
+    r"(?:chuong trinh, ke hoach|ke hoach|chuong trinh)(?: hanh dong)? (?:de )?(?:trien khai|thuc hien|cu the hoa)"
+    r"(?: thuc hien)? (?:chuong trinh hanh dong|nghi quyet|ke hoach|chuong trinh|chi thi|de an)\b[^;]{0,120}$")
+OWN_PLAN_WORDS = 30         # a longer clause asks for more than the plan
 _SENTENCE_END = re.compile(r"[.;:](?:\s|$)")
 
 
@@ -55,8 +68,19 @@ def first_sentence(text: str) -> str:
     return text[:match.start()] if match else text
 
 
+def asks_own_plan(clause: Clause) -> bool:
+    """Whether all the clause asks is the local plan implementing the reference (module docstring)."""
+    text = strip_marks(clause.text).strip().rstrip(".").strip()
+    return clause.kind != ClauseKind.VIEWPOINT and len(text.split()) <= OWN_PLAN_WORDS and bool(_OWN_PLAN.match(text))
+
+
 def by_rules(clause: Clause) -> Applicability:
     """Applicability read from the clause's own words (its lead agency first, then its first sentence)."""
+    found = _by_rules(clause)
+    return dataclasses.replace(found, by_plan=True) if found.commune and asks_own_plan(clause) else found
+
+
+def _by_rules(clause: Clause) -> Applicability:
     if clause.kind == ClauseKind.VIEWPOINT:
         return Applicability(clause.id, "all-levels", True, "a guiding viewpoint every level follows", (), "rules")
     original = (clause.fields.get(LEAD, "") if clause.fields else "") or first_sentence(clause.text)
@@ -94,7 +118,7 @@ def _table(path: Path) -> dict[str, Applicability]:
             if item["who"] not in WHO:
                 raise ValueError(f"unknown 'who' {item['who']!r}")
             out[item["clause"]] = Applicability(item["clause"], item["who"], bool(item["commune"]), item["reason"],
-                                                tuple(item.get("actors", ())), "table")
+                                                tuple(item.get("actors", ())), "table", bool(item.get("by_plan", False)))
         except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}:{number}: malformed applicability row ({exc})") from exc
     return out
@@ -121,10 +145,13 @@ def rule_accuracy(refs: Sequence[Document], directory: Path = TABLES) -> dict[st
     out = {}
     for ref in refs:
         table = table_for(ref.id, directory)
-        pairs = [(table[c.id].commune, by_rules(c).commune) for c in ref.clauses if c.id in table]
-        if pairs:
-            agree = sum(a == b for a, b in pairs)
-            out[ref.id] = {"n": len(pairs), "accuracy": round(agree / len(pairs), 4),
-                           "national": sum(not a for a, _ in pairs),
-                           "national_found": sum(not a and not b for a, b in pairs)}
+        rows = [(table[c.id], by_rules(c)) for c in ref.clauses if c.id in table]
+        if rows:
+            agree = sum(a.commune == b.commune for a, b in rows)
+            out[ref.id] = {"n": len(rows), "accuracy": round(agree / len(rows), 4),
+                           "national": sum(not a.commune for a, _ in rows),
+                           "national_found": sum(not a.commune and not b.commune for a, b in rows),
+                           "own_plan": sum(a.by_plan for a, _ in rows),
+                           "own_plan_found": sum(a.by_plan and b.by_plan for a, b in rows),
+                           "own_plan_extra": sum(b.by_plan and not a.by_plan for a, b in rows)}
     return out

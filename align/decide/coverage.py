@@ -25,9 +25,11 @@ SUPPORTING = 3              # tasks whose probabilities make a clause's support
 EVIDENCE_SHOWN = 3          # tasks listed behind a clause
 
 
-def support(ev: PlanEvidence, actors: Sequence[np.ndarray | None] = ()) -> np.ndarray:
+def support(ev: PlanEvidence, actors: Sequence[np.ndarray | None] = (),
+            rules: Sequence[Applicability] = ()) -> np.ndarray:
     """(clauses,) probability that the plan carries each clause out. `actors` (align/decide/actors.py)
-    restricts a clause addressed to named bodies to the tasks those bodies carry out."""
+    restricts a clause addressed to named bodies to the tasks those bodies carry out; a clause whose
+    applicability (`rules`) says all it asks is the plan itself (`by_plan`) is carried out for certain."""
     if ev.serves.shape[0] == 0:
         return np.zeros(len(ev.ref.clauses))
     serves = ev.serves.astype(np.float64)
@@ -36,6 +38,9 @@ def support(ev: PlanEvidence, actors: Sequence[np.ndarray | None] = ()) -> np.nd
             serves[~mask, j] = 0.0
     top = np.sort(serves, axis=0)[::-1][:SUPPORTING]
     own = 1.0 - np.prod(1.0 - top, axis=0)
+    for j, rule in enumerate(rules):
+        if rule.by_plan and rule.commune:
+            own[j] = 1.0
     inherited = [max([own[j], *(own[k] for k in links)]) if links else own[j]
                  for j, links in enumerate(ev.links or ((),) * len(own))]
     return np.asarray(inherited)
@@ -66,7 +71,7 @@ class CoverageModel:
 def decide(ev: PlanEvidence, model: CoverageModel, applicability: Sequence[Applicability],
            idf: dict[str, float] | None = None, actors: Sequence[np.ndarray | None] = ()) -> list[ClauseDecision]:
     """One decision per clause of the reference, in its order, each with its evidence and reason."""
-    values = support(ev, actors)
+    values = support(ev, actors, applicability)
     out = []
     for j, app in enumerate(applicability):
         status = model.status(float(values[j]), app.commune)
@@ -97,6 +102,8 @@ def _reason(ev: PlanEvidence, column: int, status: str, evidence: Sequence[Evide
         via = Reason("via", {"clauses": [ev.ref.clauses[k].id for k in ev.links[column]]})
     if status == NOT_APPLICABLE:
         return Reason("not_applicable", {"why": applicability_reason(app)})
+    if app.by_plan and status == COVERED:
+        return Reason("by_plan", {"plan": ev.plan.title or ev.plan.id})
     if best is None:
         return Reason("no_tasks")
     found = {"task": best.task_id, "probability": best.score, "via": via, "elsewhere": _elsewhere(ev, column)}
@@ -131,4 +138,4 @@ def decision_json(d: ClauseDecision) -> dict:
                          for e in d.evidence],
             "applicability": {"who": d.applicability.who, "commune": d.applicability.commune,
                               "actors": list(d.applicability.actors), "reason": d.applicability.reason,
-                              "source": d.applicability.source}}
+                              "source": d.applicability.source, "by_plan": d.applicability.by_plan}}

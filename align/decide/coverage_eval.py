@@ -75,7 +75,7 @@ def coverage_support(corpus: LabelledCorpus, labels, without: frozenset[str], pl
     for pid in plans:
         if (pid, ref.id) not in corpus.pairs:
             continue
-        values = support(corpus.evidence(without, pid, ref), actor_masks(corpus.plans[pid], ref, rules))
+        values = support(corpus.evidence(without, pid, ref), actor_masks(corpus.plans[pid], ref, rules), rules)
         out += [(pid, l, float(values[order[l.clause]])) for l in labels
                 if l.plan == pid and l.ref == ref.id and l.clause in order]
     return out

@@ -41,7 +41,7 @@ def states(plan: PlanCoverage, model: CoverageModel, applicability: list[Applica
 
 
 def summarise(ev: PlanEvidence, rules: Sequence[Applicability]) -> PlanCoverage:
-    values = support(ev, actor_masks(ev.plan, ev.ref, rules))
+    values = support(ev, actor_masks(ev.plan, ev.ref, rules), rules)
     return PlanCoverage(ev.plan.id, ev.plan.title, len(ev.plan.tasks), np.asarray(values, dtype=np.float32))
 
 

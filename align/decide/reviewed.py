@@ -117,6 +117,7 @@ def reviewed_coverage(session, plan: Document, ref: Document, method: str,
     if not mine:
         return None, 0
     ev = override(score_plans(session.aligner, [plan], ref, method, session.decisions.serves)[plan.id], mine)
-    actors = unmask(actor_masks(plan, ref, applicability(ref)), chosen_pairs(ev, mine))
-    values = np.asarray(support(ev, actors), dtype=np.float32)
+    rules = applicability(ref)
+    actors = unmask(actor_masks(plan, ref, rules), chosen_pairs(ev, mine))
+    values = np.asarray(support(ev, actors, rules), dtype=np.float32)
     return PlanCoverage(plan.id, plan.title, len(plan.tasks), values), len({row for row, _ in mine})

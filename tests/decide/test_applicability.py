@@ -89,7 +89,8 @@ def test_rule_accuracy_counts_agreement_with_the_table(tmp_path):
             {"clause": "IV.2", "who": "all-levels", "commune": True, "reason": "b"}]   # the rules say national
     (tmp_path / "acc.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     assert rule_accuracy([make_ref("acc")], tmp_path)["acc"] == {"n": 2, "accuracy": 0.5, "national": 0,
-                                                                 "national_found": 0}
+                                                                 "national_found": 0, "own_plan": 0,
+                                                                 "own_plan_found": 0, "own_plan_extra": 0}
 
 
 @pytest.mark.parametrize("ref_id", ["nq57", "nq03"])
@@ -117,3 +118,43 @@ def test_applicability_of_nq57_keeps_its_central_clauses_away_from_communes(real
 def test_by_rules_keeps_the_central_body_as_written():
     found = by_rules(_clause("Ban Tuyên giáo Trung ương chủ trì công tác tuyên truyền."))
     assert found.actors == ("Ban Tuyên giáo Trung ương",)
+
+
+@pytest.mark.parametrize("text", [
+    "Xây dựng kế hoạch triển khai Chương trình hành động của tỉnh.",
+    "Ủy ban nhân dân các xã, phường xây dựng kế hoạch triển khai thực hiện Kế hoạch này, gửi Sở trước ngày 30/6.",
+    "Ban hành kế hoạch thực hiện Nghị quyết.",
+])
+def test_by_rules_marks_a_clause_asking_only_for_the_local_plan_as_carried_out_by_the_plan(text):
+    found = by_rules(_clause(text))
+    assert found.commune and found.by_plan
+
+
+@pytest.mark.parametrize("text", [
+    "Xây dựng kế hoạch triển khai chương trình hành động với các mục tiêu được lượng hóa; giao trách nhiệm người "
+    "đứng đầu; xây dựng bộ tiêu chí đánh giá.",
+    "Xây dựng kế hoạch để mỗi người dân có danh tính số, phương tiện số và kỹ năng số.",
+    "Xây dựng kế hoạch hỗ trợ doanh nghiệp phát triển các dịch vụ số mới.",
+])
+def test_by_rules_does_not_take_a_plan_with_its_own_content_for_the_plan_itself(text):
+    assert not by_rules(_clause(text)).by_plan
+
+
+def test_by_rules_never_marks_a_central_clause_as_carried_out_by_the_plan():
+    assert not by_rules(_clause("Ban cán sự đảng Chính phủ xây dựng chương trình hành động thực hiện Nghị quyết.")).by_plan
+
+
+def test_table_for_reads_the_by_plan_flag(tmp_path):
+    rows = [{"clause": "I.1", "who": "all-levels", "commune": True, "by_plan": True, "reason": "its own plan"},
+            {"clause": "I.2", "who": "all-levels", "commune": True, "reason": "b"}]
+    (tmp_path / "own.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    table = table_for("own", tmp_path)
+    assert table["I.1"].by_plan and not table["I.2"].by_plan
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("ref_id", ["nq57", "nq03"])
+def test_by_rules_finds_the_clauses_the_table_says_the_plan_itself_carries_out(real_session, ref_id):
+    ref = real_session.corpus.references([ref_id])[0]
+    table = table_for(ref_id)
+    assert {c.id for c in ref.clauses if by_rules(c).by_plan} == {c for c, a in table.items() if a.by_plan}

@@ -157,3 +157,25 @@ def test_decision_json_has_the_contract_fields(ref):
 def test_decide_not_applicable_reason_in_vietnamese_names_the_bodies(ref):
     decision = _decisions(evidence_for(make_plan("p", ["Rà soát pháp luật."]), ref, {(0, CENTRAL): 0.95}))[CENTRAL]
     assert reason_text(decision.reason, "vi") == "không thuộc cấp xã: giao cho Đảng đoàn Quốc hội"
+
+
+def _by_plan(ref, clause_id):
+    return [dataclasses.replace(a, by_plan=True) if a.clause_id == clause_id else a for a in applicability_of(ref)]
+
+
+def test_support_of_a_clause_carried_out_by_the_plan_itself_is_certain(ref):
+    ev = evidence_for(make_plan("p", ["Một việc."]), ref, {(0, "III.7.1"): 0.05})
+    assert support(ev, (), _by_plan(ref, "III.7.1"))[_column(ref, "III.7.1")] == 1.0
+
+
+def test_decide_covers_a_clause_carried_out_by_the_plan_itself_and_says_why(ref):
+    ev = evidence_for(make_plan("p", ["Một việc."]), ref, {(0, "III.7.1"): 0.05})
+    decision = {d.clause_id: d for d in decide(ev, MODEL, _by_plan(ref, "III.7.1"))}["III.7.1"]
+    assert decision.status == COVERED and "Kế hoạch p" in reason_text(decision.reason)
+    assert "kế hoạch triển khai" in reason_text(decision.reason, "vi")
+
+
+def test_decide_never_covers_a_central_clause_by_the_plan_itself(ref):
+    rules = [dataclasses.replace(a, by_plan=True) if a.clause_id == CENTRAL else a for a in applicability_of(ref)]
+    ev = evidence_for(make_plan("p", ["Một việc."]), ref, {})
+    assert {d.clause_id: d for d in decide(ev, MODEL, rules)}[CENTRAL].status == NOT_APPLICABLE
