@@ -133,10 +133,15 @@ def sibling_contrast(names, how):
     return extra
 
 
+def clause_texts(session) -> dict[str, dict[str, str]]:
+    """Reference id -> clause id -> clause text, for the variants that read the texts again."""
+    return {doc: {c.id: c.text for c in session.aligner._doc_clauses(doc)[0]} for doc in ("nq57", "nq03")}
+
+
 def maxsim(session, samples, layer: int):
     from bench.pair_reading import token_states
 
-    clauses = {doc: {c.id: c.text for c in session.aligner._doc_clauses(doc)[0]} for doc in ("nq57", "nq03")}
+    clauses = clause_texts(session)
     tasks = token_states({s.task.text for s in samples}, layer, "query: ")
     passages = token_states({t for d in clauses.values() for t in d.values()}, layer, "passage: ")
     df = Counter(i for st in (*tasks.values(), *passages.values()) for i in set(st[0].tolist()))
@@ -201,15 +206,13 @@ def cooccurrence(samples, other_scores, alpha: float = 1.0):
 def reverse_cosines(session, samples, kinds):
     """The `reverse` variant's columns: for each (task kind, clause kind) in `kinds`, the cosine of
     the task embedded as that kind and the clause text as the other."""
-    from align.embed.cache import encode_cached
-
-    clauses = {doc: {c.id: c.text for c in session.aligner._doc_clauses(doc)[0]} for doc in ("nq57", "nq03")}
+    clauses = clause_texts(session)
     tasks = sorted({s.task.text for s in samples})
     texts = sorted({t for d in clauses.values() for t in d.values()})
     vectors = {}
     for name, (task_kind, clause_kind) in kinds.items():
-        tv = dict(zip(tasks, encode_cached(session.embedder, tasks, kind=task_kind)))
-        cv = dict(zip(texts, encode_cached(session.embedder, texts, kind=clause_kind)))
+        tv = dict(zip(tasks, session.embedder.encode(tasks, kind=task_kind)))
+        cv = dict(zip(texts, session.embedder.encode(texts, kind=clause_kind)))
         vectors[name] = tv, cv
 
     def extra(s, excluded):

@@ -10,8 +10,7 @@ reads the clause's actors: a named central body or ministry alone means national
 level. Its agreement with the curated tables is measured by `plan-align eval`.
 
 A clause whose whole ask is that each level issue its own plan implementing the reference
-("Xây dựng kế hoạch triển khai Chương trình hành động của Chính phủ"; a province's "the
-communes issue their plans implementing this plan") is carried out by the plan under review
+(03/NQ-CP's PL2.7; a province's "UBND các xã ban hành kế hoạch thực hiện Kế hoạch này") is carried out by the plan under review
 by its very existence (`by_plan`): no task says "we write this plan", and a reviewer would
 never call it a gap.
 """

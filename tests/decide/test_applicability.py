@@ -121,8 +121,8 @@ def test_by_rules_keeps_the_central_body_as_written():
 
 
 @pytest.mark.parametrize("text", [
-    "Xây dựng kế hoạch triển khai Chương trình hành động của tỉnh.",
-    "Ủy ban nhân dân các xã, phường xây dựng kế hoạch triển khai thực hiện Kế hoạch này, gửi Sở trước ngày 30/6.",
+    "Xây dựng kế hoạch thực hiện Chỉ thị của tỉnh.",
+    "Ủy ban nhân dân các xã, phường ban hành kế hoạch triển khai thực hiện Đề án này trước quý III.",
     "Ban hành kế hoạch thực hiện Nghị quyết.",
 ])
 def test_by_rules_marks_a_clause_asking_only_for_the_local_plan_as_carried_out_by_the_plan(text):
@@ -131,17 +131,16 @@ def test_by_rules_marks_a_clause_asking_only_for_the_local_plan_as_carried_out_b
 
 
 @pytest.mark.parametrize("text", [
-    "Xây dựng kế hoạch triển khai chương trình hành động với các mục tiêu được lượng hóa; giao trách nhiệm người "
-    "đứng đầu; xây dựng bộ tiêu chí đánh giá.",
-    "Xây dựng kế hoạch để mỗi người dân có danh tính số, phương tiện số và kỹ năng số.",
-    "Xây dựng kế hoạch hỗ trợ doanh nghiệp phát triển các dịch vụ số mới.",
+    "Xây dựng kế hoạch thực hiện đề án với các chỉ tiêu cụ thể; phân công người phụ trách; đặt tiêu chí chấm điểm.",
+    "Xây dựng kế hoạch để mọi hộ gia đình có địa chỉ số.",
+    "Xây dựng kế hoạch hỗ trợ hợp tác xã bán hàng trên sàn thương mại điện tử.",
 ])
 def test_by_rules_does_not_take_a_plan_with_its_own_content_for_the_plan_itself(text):
     assert not by_rules(_clause(text)).by_plan
 
 
 def test_by_rules_never_marks_a_central_clause_as_carried_out_by_the_plan():
-    assert not by_rules(_clause("Ban cán sự đảng Chính phủ xây dựng chương trình hành động thực hiện Nghị quyết.")).by_plan
+    assert not by_rules(_clause("Bộ Tài chính xây dựng chương trình hành động thực hiện Chỉ thị.")).by_plan
 
 
 def test_table_for_reads_the_by_plan_flag(tmp_path):
