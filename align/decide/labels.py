@@ -52,7 +52,7 @@ class PairLabel:
         return self.label == "same"
 
 
-def _records(path: Path, what: str) -> Iterator[tuple[int, dict]]:
+def read_records(path: Path, what: str) -> Iterator[tuple[int, dict]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -67,7 +67,7 @@ def _records(path: Path, what: str) -> Iterator[tuple[int, dict]]:
 
 def read_coverage_labels(path: str | Path) -> list[CoverageLabel]:
     path, out = Path(path), []
-    for number, item in _records(path, "coverage label"):
+    for number, item in read_records(path, "coverage label"):
         try:
             if item["status"] not in COVERAGE_STATES:
                 raise ValueError(f"unknown status {item['status']!r}")
@@ -81,7 +81,7 @@ def read_coverage_labels(path: str | Path) -> list[CoverageLabel]:
 
 def read_pair_labels(path: str | Path) -> list[PairLabel]:
     path, out = Path(path), []
-    for number, item in _records(path, "duplicate label"):
+    for number, item in read_records(path, "duplicate label"):
         try:
             a, b = ((side["plan"], side["anchor"], side.get("occurrence")) for side in (item["a"], item["b"]))
             label = item.get("label") or ("same" if item["duplicate"] else "different")

@@ -304,3 +304,13 @@ def test_coverage_labels_task_anchors_resolve_to_one_task(corpus_dir: Path) -> N
     bad = [(r["plan"], t["anchor"]) for r in _coverage() for t in r["tasks"]
            if find_task(tasks[r["plan"]], t["anchor"], t.get("occurrence")) is None]
     assert bad == []
+
+
+def test_second_readings_match_the_labels_they_read() -> None:
+    """Each second reading names a label that is still there and holds its final label (eval/GUIDE.md)."""
+    from align.decide.labels import read_coverage_labels, read_pair_labels
+    from align.decide.rereads import read_coverage_rereads, read_pair_rereads
+
+    pairs = read_pair_rereads(EVAL / "duplicate_pairs_reread.jsonl", read_pair_labels(EVAL / "duplicate_pairs.jsonl"))
+    coverage = read_coverage_rereads(EVAL / "coverage_reread.jsonl", read_coverage_labels(EVAL / "coverage_labels.jsonl"))
+    assert pairs and coverage
