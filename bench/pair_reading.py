@@ -17,6 +17,9 @@ precision at recall 0.85 against the shipped features. The families:
   "xã" and "Trưởng" dropped; one set inside the other is the same agency) instead of folded strings.
 - `audience`: who a task acts on, by a small word list (staff, residents, firms, schools, villages,
   police, health): both name some and none in common; the share of named audiences not shared.
+- `main`: more of the duty each task states first (`pairs.main_duty`; the shipped features read its
+  `main_rare_union`): the word similarity of the two first duties, their shared rare words over the
+  smaller one's, and how much of one first duty the other task says anywhere.
 - `structure`: for a body task and an appendix row of one plan, the row's rank among the plan's
   appendix rows for the task and the task's among the body tasks for the row (1 / the worse; 0 for
   other pairs): an appendix restates each body task once.
@@ -40,7 +43,7 @@ from align.decide import pairs as pair_features
 from align.decide.logistic import confusion
 
 CUTS = (0.8, 0.85, 0.9)
-FAMILIES = ("tokens", "pos", "lead", "audience", "structure")
+FAMILIES = ("tokens", "pos", "lead", "audience", "structure", "main")
 RECALLS = (0.6, 0.7, 0.8, 0.85)
 
 
@@ -269,6 +272,24 @@ def structure_features(session, pairs, records) -> tuple[tuple[str, ...], np.nda
     return ("restatement_mutual_rank", "restatement_body_rank"), np.array(rows)
 
 
+def main_features(session, records) -> tuple[tuple[str, ...], np.ndarray]:
+    from align.text.analyze import analyze
+
+    idf = session.task_idf
+    mass = lambda terms: sum(idf.get(t, 1.0) for t in terms)  # noqa: E731
+    rows = []
+    for a, b in records:
+        ma, mb = pair_features.main_duty(a.text), pair_features.main_duty(b.text)
+        wa, wb = pair_features.words(ma), pair_features.words(mb)
+        ta, tb = frozenset(analyze(ma)), frozenset(analyze(mb))
+        full_a, full_b = frozenset(analyze(a.text)), frozenset(analyze(b.text))
+        shared = ta & tb
+        smaller = min(mass(ta), mass(tb))
+        inside = max(mass(ta & full_b) / mass(ta) if ta else 0.0, mass(tb & full_a) / mass(tb) if tb else 0.0)
+        rows.append([pair_features.word_similarity(wa, wb), mass(shared) / smaller if smaller else 1.0, inside])
+    return ("main_word_similarity", "main_rare_shared", "main_inside_other"), np.array(rows)
+
+
 def main() -> None:
     from align.session import Session
 
@@ -284,7 +305,8 @@ def main() -> None:
     print("shipped", figures(pairs, *base))
     families = {"tokens": lambda: token_features(records, corpus, args.layer),
                 "pos": lambda: pos_features(records, corpus), "audience": lambda: audience_features(records),
-                "structure": lambda: structure_features(session, pairs, records)}
+                "structure": lambda: structure_features(session, pairs, records),
+                "main": lambda: main_features(session, records)}
     variants = []
     for family in args.only:
         if family == "lead":

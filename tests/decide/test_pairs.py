@@ -2,7 +2,8 @@ import numpy as np
 
 from align.i18n import reason_text
 from align.decide.logistic import Logistic
-from align.decide.pairs import FEATURES, PairModel, PairText, features, pair_text, reason, word_similarity
+from align.decide.pairs import (FEATURES, PairModel, PairText, features, main_duty, pair_text, reason,
+                                 word_similarity)
 from align.types import LEAD, IndexRecord
 
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
@@ -124,3 +125,32 @@ def test_pair_model_fitted_on_fewer_features_reads_its_own_columns():
     x = np.zeros((1, len(FEATURES)))
     x[0, COLUMN["cosine"]] = 2.0
     assert model.probability(x)[0] == np.float64(1.0 / (1.0 + np.exp(-2.0)))
+
+
+def test_main_duty_is_the_text_up_to_the_first_semicolon():
+    assert main_duty("Số hóa hồ sơ hộ tịch của xã; tập huấn cán bộ") == "Số hóa hồ sơ hộ tịch của xã"
+
+
+def test_main_duty_of_a_task_with_one_duty_is_its_text():
+    text = "Sơn lại biển tên của nhà văn hóa thôn."
+    assert main_duty(text) == text
+
+
+def test_main_duty_skips_a_lead_in_too_short_to_be_a_duty():
+    text = "Y tế: lắp máy đo huyết áp tại trạm"
+    assert main_duty(text) == text
+
+
+def test_pair_text_keeps_the_terms_of_the_first_duty_of_a_bundle():
+    record = IndexRecord("p#t1", "p", "t1", "task", "task", "Lắp camera an ninh tại thôn; tập huấn cán bộ xã.")
+    found = pair_text(record)
+    assert found.main is not None and found.main < found.terms
+
+
+def test_pair_features_read_the_first_duties_of_two_bundles():
+    idf = {"camera": 5.0, "loa": 5.0, "tập_huấn": 5.0}
+    a = PairText(("x",), frozenset({"camera", "tập_huấn"}), frozenset(), "", main=frozenset({"camera"}))
+    b = PairText(("y",), frozenset({"loa", "tập_huấn"}), frozenset(), "", main=frozenset({"loa"}))
+    same_first = PairText(("z",), frozenset({"camera"}), frozenset(), "")
+    assert _feature(a, b, "main_rare_union", idf) == 0.0
+    assert _feature(a, same_first, "main_rare_union", idf) == 1.0
