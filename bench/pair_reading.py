@@ -17,6 +17,8 @@ precision at recall 0.85 against the shipped features. The families:
   "xã" and "Trưởng" dropped; one set inside the other is the same agency) instead of folded strings.
 - `audience`: who a task acts on, by a small word list (staff, residents, firms, schools, villages,
   police, health): both name some and none in common; the share of named audiences not shared.
+- `null`: a column of noise (eight seeds): the change any added column makes by chance, the line
+  the other families' changes are read against.
 - `main`: more of the duty each task states first (`pairs.main_duty`; the shipped features read its
   `main_rare_union`): the word similarity of the two first duties, their shared rare words over the
   smaller one's, and how much of one first duty the other task says anywhere.
@@ -43,7 +45,7 @@ from align.decide import pairs as pair_features
 from align.decide.logistic import confusion
 
 CUTS = (0.8, 0.85, 0.9)
-FAMILIES = ("tokens", "pos", "lead", "audience", "structure", "main")
+FAMILIES = ("tokens", "pos", "lead", "audience", "structure", "main", "null")
 RECALLS = (0.6, 0.7, 0.8, 0.85)
 
 
@@ -311,6 +313,10 @@ def main() -> None:
     for family in args.only:
         if family == "lead":
             variants.append(("lead as canonical sets", lead_columns(pairs, records), base_names))
+            continue
+        if family == "null":
+            variants += [(f"+noise (seed {seed})", np.column_stack([pairs.x, np.random.default_rng(seed).normal(
+                size=len(pairs.labels))]), base_names + ("noise",)) for seed in range(8)]
             continue
         names, x = families[family]()
         variants += [(f"+{n}", np.column_stack([pairs.x, x[:, i]]), base_names + (n,)) for i, n in enumerate(names)]

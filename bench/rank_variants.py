@@ -33,6 +33,14 @@ The variants, each beside the shipped features unless said:
 - `reverse`: e5 read the other way round: the clause as the query and the task as the passage
   (`rev`), and both as queries (`sym`, e5's form for symmetric similarity), cosines beside the
   shipped ones (twelfth session);
+- `main`: the task's first-stated duty (up to its first ";", sentence end or colon,
+  `align.decide.pairs.main_duty`, the duplicates' evidence) against each clause: its e5 cosine and
+  the idf share of its content terms the clause has (thirteenth session);
+- `null`: a column of noise (ten seeds in context, three alone): the change any added column makes by
+  chance, the line every other variant's change is read against (thirteenth session);
+- `fitboot`: the noise column and the vector classifier (C = 100) with the fit resampled (30 draws of
+  each fold's training tasks, the same draw for variant and baseline), the change in MRR in context
+  and its interval over the draws (thirteenth session);
 - `context`: the plan contexts of align/retrieval/context.py, each candidate for both references,
   competition at other temperatures and weights, then (shipped) the candidate chosen per reference
   on the other communes (`align.evaluate.loco_in_context`).
@@ -221,13 +229,55 @@ def reverse_cosines(session, samples, kinds):
     return extra
 
 
-def loco(model_id, samples, memory, extra=None, names=None, per_ref=False):
+def main_duty_evidence(session, samples):
+    """The `main` variant's columns: the task's first-stated duty (align.decide.pairs.main_duty) against
+    each clause: its e5 cosine (`main_dense`) and the idf share of its content terms the clause also
+    has (`main_overlap`); a task with one duty gets its whole text's."""
+    from align.decide.pairs import main_duty
+    from align.text.analyze import analyze
+
+    clauses = clause_texts(session)
+    heads = {s.task.text: main_duty(s.task.text) for s in samples}
+    texts = sorted({t for d in clauses.values() for t in d.values()})
+    hv = dict(zip(sorted(set(heads.values())), session.embedder.encode(sorted(set(heads.values())), kind="query")))
+    cv = dict(zip(texts, session.embedder.encode(texts, kind="passage")))
+    terms = {t: frozenset(analyze(t)) for t in [*texts, *heads.values()]}
+    idf = session.task_idf
+
+    def overlap(head, clause):
+        mass = sum(idf.get(t, 1.0) for t in terms[head])
+        return sum(idf.get(t, 1.0) for t in terms[head] & terms[clause]) / mass if mass else 0.0
+
+    def extra(s, excluded):
+        head = heads[s.task.text]
+        texts_ = [clauses[s.doc][c] for c in s.clause_ids]
+        return {"main_dense": np.array([float(hv[head] @ cv[t]) for t in texts_]),
+                "main_overlap": np.array([overlap(head, t) for t in texts_])}
+    return extra
+
+
+def noise_column(seed: int):
+    """The `null` variant's column: standard normal noise per (task, clause), fixed by `seed`, that says
+    nothing of which clause a task serves: what any added column costs or gives by chance."""
+    rng, drawn = np.random.default_rng(seed), {}
+
+    def extra(s, excluded):
+        key = (s.plan, s.task.id, s.doc)
+        if key not in drawn:
+            drawn[key] = rng.normal(size=len(s.clause_ids))
+        return {"noise": drawn[key]}
+    return extra
+
+
+def loco(model_id, samples, memory, extra=None, names=None, per_ref=False, resample=None):
     """The hybrid ranker's leave-one-commune-out scores, with `extra(sample, excluded groups)` columns
     (from communes other than the excluded, as the memory's) and `names` as its features.
 
     `align.evaluate.loco_scores` with two things it has no hook for, since only these experiments
     need them: columns that depend on the fold (added after the memory's, as the memory's are), and
-    one fit per reference (`per_ref`). The baseline is scored by `loco_scores` itself."""
+    one fit per reference (`per_ref`). The baseline is scored by `loco_scores` itself. `resample` (a
+    seed) draws each fold's training tasks with replacement first: the same seed, the same draw, so a
+    variant and the baseline are refitted on the same resample (`fit_bootstrap`)."""
     from align.evaluate import _groups, remembered
     from align.retrieval.fusion import Fusion
 
@@ -235,18 +285,38 @@ def loco(model_id, samples, memory, extra=None, names=None, per_ref=False):
         return [dataclasses.replace(s, features={**s.features, **extra(s, excluded | {s.group})}) for s in rows]
 
     scores = [None] * len(samples)
-    for group in sorted({s.group for s in samples}):
+    for fold, group in enumerate(sorted({s.group for s in samples})):
         train = remembered([s for s in samples if s.group != group], memory, {group})
         held = [i for i, s in enumerate(samples) if s.group == group]
         tested = remembered([samples[i] for i in held], memory)
         if extra:
             train, tested = widen(train, {group}), widen(tested, set())
+        if resample is not None:
+            draw = np.random.default_rng(1000 * resample + fold).integers(0, len(train), len(train))
+            train = [train[k] for k in draw]
         for ref in ("nq57", "nq03") if per_ref else (None,):
             fusion = Fusion.fit(model_id, _groups([s for s in train if ref in (None, s.doc)]), features=names)
             for i, s in zip(held, tested):
                 if ref in (None, s.doc):
                     scores[i] = fusion.score("hybrid", {k: v[None, :] for k, v in s.features.items()})[0]
     return scores
+
+
+def fit_bootstrap(model_id, samples, memory, extra, names, resamples: int = 30) -> dict:
+    """The change a variant makes in context with the fit resampled: for each seed, the baseline and the
+    variant refitted on the same draw of each fold's training tasks; the mean change in MRR per
+    reference and its 95 % interval over the draws (the paired bootstrap over tasks sees none of this)."""
+    from align.evaluate import loco_in_context
+    from align.metrics import summarise
+
+    def mrr(scores):
+        return np.array([summarise(samples, scores, doc)["mrr"] for doc in ("nq57", "nq03")])
+
+    changes = np.array([mrr(loco_in_context(samples, loco(model_id, samples, memory, extra, names, resample=seed)))
+                        - mrr(loco_in_context(samples, loco(model_id, samples, memory, resample=seed)))
+                        for seed in range(resamples)])
+    return {doc: "%+.4f [%+.4f, %+.4f]" % (changes[:, j].mean(), *np.percentile(changes[:, j], [2.5, 97.5]))
+            for j, doc in enumerate(("nq57", "nq03"))}
 
 
 def smoothed(samples, scores, width: float, weight: float):
@@ -278,7 +348,7 @@ def nested_smoothing(samples, base_scores):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context classifier hubs cooccur reverse")
+    parser.add_argument("--only", nargs="*", default=None, help="prior split per_ref smooth siblings maxsim context classifier hubs cooccur reverse main null fitboot")
     args = parser.parse_args()
 
     from align.evaluate import (CONTEXTS, LABELS_FILE, collect_samples, in_context, label_memory, loco_in_context,
@@ -329,10 +399,27 @@ def main() -> None:
         "hubs": lambda: [(f"corpus hubness removed, k={k}, weight {w}, in context",
                           corpus_hubs(samples, loco_in_context(samples, base_scores), k, w),
                           loco_in_context(samples, base_scores)) for k, w in ((20, 0.2), (20, 0.4))],
+        "main": lambda: [(f"the task's first-stated duty: {', '.join(cols)}, in context", loco_in_context(
+            samples, loco(model_id, samples, memory, main_duty_evidence(session, samples), shipped + list(cols))),
+                          loco_in_context(samples, base_scores))
+                         for cols in (("main_dense",), ("main_overlap",), ("main_dense", "main_overlap"))],
+        "null": lambda: [(f"a column of noise, seed {seed}, in context", loco_in_context(
+            samples, loco(model_id, samples, memory, noise_column(seed), shipped + ["noise"])),
+                          loco_in_context(samples, base_scores)) for seed in range(10)]
+        + [(f"a column of noise, seed {seed}, alone", loco(model_id, samples, memory, noise_column(seed),
+                                                           shipped + ["noise"])) for seed in range(3)],
         "maxsim": lambda: [(f"token MaxSim layer {layer}", loco(model_id, samples, memory, maxsim(session, samples, layer),
                                                                 shipped + ["ms_task", "ms_clause"]))
                            for layer in (4, 12)],
     }
+    if "fitboot" in (args.only or ()):
+        for label, extra, name in (("a column of noise", noise_column(0), "noise"),
+                                   ("vector classifier C=100", vector_classifier(samples, 100.0), "clf")):
+            print(f"{label}, fit resampled 30 times, MRR change in context:",
+                  fit_bootstrap(model_id, samples, memory, extra, shipped + [name]), flush=True)
+        args.only = [n for n in args.only if n != "fitboot"]
+        if not args.only:
+            return
     rows = []
     for name in args.only or variants:
         for label, scores, *against in variants[name]():    # a variant may name its own baseline
